@@ -1,0 +1,42 @@
+# The two commands of the README: `make demo` and `make test`. Everything they need is installed
+# here when missing (and skipped when present).
+SHELL := /bin/bash
+.DEFAULT_GOAL := test
+CARGO ?= cargo
+NPM_DIR := npm
+ADDON := $(NPM_DIR)/conversations.linux-x64-gnu.node
+
+.PHONY: test rust-test lint addon addon-release node-deps node-test demo package clean
+
+## Every test: formatting, lints, Rust, Node.
+test: lint rust-test node-test
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace --all-features --quiet
+
+rust-test:
+	$(CARGO) test --workspace --all-features
+
+## The napi addon, debug build (fast to compile; tests use it).
+addon:
+	$(CARGO) build -p conversations-node
+	cp target/debug/libconversations_node.so $(ADDON)
+
+## The napi addon, release build (packaging and benchmarks).
+addon-release:
+	$(CARGO) build -p conversations-node --release
+	cp target/release/libconversations_node.so $(ADDON)
+
+node-deps: $(NPM_DIR)/node_modules/.package-lock.json
+$(NPM_DIR)/node_modules/.package-lock.json: $(NPM_DIR)/package.json $(wildcard $(NPM_DIR)/package-lock.json)
+	cd $(NPM_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
+node-test: addon node-deps
+	node --test --test-concurrency=2 $(NPM_DIR)/test/
+
+clean:
+	$(CARGO) clean
+	rm -f $(ADDON)

@@ -1,0 +1,107 @@
+//! The napi binding: exposes [`conversations_core::engine::Engine`] to Node as the `Engine` class
+//! specified in `npm/ENGINE.md`. Type conversion only; every API fact lives in core.
+
+use conversations_core::engine::{Engine, ErrorInfo};
+use conversations_core::HttpRequest;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+/// One account's engine (see `npm/ENGINE.md`).
+#[napi(js_name = "Engine")]
+pub struct JsEngine {
+    inner: Engine,
+}
+
+#[napi]
+impl JsEngine {
+    /// Builds an engine from the config object; an invalid config is reported by `configError()`.
+    #[napi(constructor)]
+    pub fn new(config: Option<serde_json::Value>) -> Self {
+        JsEngine {
+            inner: Engine::from_value(config.unwrap_or(serde_json::Value::Null)),
+        }
+    }
+
+    /// `null`, or the `invalid_input` error of the configuration.
+    #[napi]
+    pub fn config_error<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        match self.inner.config_error() {
+            Some(e) => env.to_js_value(&ErrorInfo::from(e)),
+            None => Null.into_unknown(env),
+        }
+    }
+
+    /// The resolved time, retry and size budget.
+    #[napi]
+    pub fn policy<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        env.to_js_value(&self.inner.policy())
+    }
+
+    /// Validates and builds one request: `{ method, url, headers, body }` or `{ error }`.
+    #[napi]
+    pub fn request<'e>(
+        &self,
+        env: &'e Env,
+        op: String,
+        id: Option<String>,
+        body_json: Option<String>,
+    ) -> Result<Object<'e>> {
+        match self.inner.request(&op, id.as_deref(), body_json.as_deref()) {
+            Ok(req) => request_object(env, req),
+            Err(e) => {
+                let mut obj = Object::new(env)?;
+                obj.set("error", env.to_js_value(&ErrorInfo::from(&e))?)?;
+                Ok(obj)
+            }
+        }
+    }
+
+    /// Decodes one response into the JSON envelope `{"ok": ...}` / `{"error": ...}`.
+    #[napi]
+    pub fn decode(&self, op: String, status: u32, body: &[u8]) -> String {
+        let status = u16::try_from(status).unwrap_or(0);
+        self.inner.decode(&op, status, body)
+    }
+
+    /// The delay in ms before the next attempt, or -1.
+    #[napi]
+    #[allow(clippy::too_many_arguments)]
+    pub fn retry_delay(
+        &self,
+        op: String,
+        attempt: u32,
+        outcome: String,
+        status: u32,
+        retry_after: Option<String>,
+        elapsed_ms: f64,
+        now_ms: f64,
+        random: f64,
+    ) -> f64 {
+        self.inner.retry_delay(
+            &op,
+            attempt,
+            &outcome,
+            u16::try_from(status).unwrap_or(0),
+            retry_after.as_deref(),
+            elapsed_ms,
+            now_ms,
+            random,
+        )
+    }
+}
+
+fn request_object<'e>(env: &'e Env, req: HttpRequest) -> Result<Object<'e>> {
+    let mut headers = Object::new(env)?;
+    for (name, value) in req.headers {
+        headers.set(name, value)?;
+    }
+    let mut obj = Object::new(env)?;
+    obj.set("method", req.method.as_str())?;
+    obj.set("url", req.url)?;
+    obj.set("headers", headers)?;
+    match req.body {
+        Some(body) => obj.set("body", body)?,
+        None => obj.set("body", Null)?,
+    }
+    Ok(obj)
+}

@@ -1,0 +1,393 @@
+//! The engine: core's whole protocol behind a string-and-bytes interface, so that each binding
+//! (napi for Node, wasm-bindgen for browsers) is only type conversion plus I/O. The interface is
+//! specified for JS callers in `npm/ENGINE.md` and exercised by the conformance vectors.
+
+use crate::config::Config;
+use crate::decode::{decode, Output};
+use crate::error::Error;
+use crate::models::{BaseMessage, ConfigureAccountRequest};
+use crate::operation::{BodyKind, Operation};
+use crate::request::{build_request, Body, HttpRequest};
+use crate::retry::Outcome;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The engine's configuration as JS passes it (camelCase; numbers are JS numbers).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct EngineConfig {
+    /// API base URL (default: production).
+    pub base_url: Option<String>,
+    /// Basic-auth user (API key).
+    pub username: Option<String>,
+    /// Basic-auth password (API secret).
+    pub password: Option<String>,
+    /// Product token appended to the user agent.
+    pub user_agent_suffix: Option<String>,
+    /// Retries after the first attempt.
+    pub max_retries: Option<f64>,
+    /// Per-attempt timeout in ms.
+    pub timeout_ms: Option<f64>,
+    /// Overall deadline in ms.
+    pub deadline_ms: Option<f64>,
+    /// Response size cap in bytes.
+    pub max_response_bytes: Option<f64>,
+}
+
+/// The resolved time, retry and size budget, for the binding's timers and readers.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Policy {
+    /// Per-attempt timeout in ms.
+    pub timeout_ms: f64,
+    /// Overall deadline in ms.
+    pub deadline_ms: f64,
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// Response size cap in bytes.
+    pub max_response_bytes: f64,
+}
+
+/// An error as the engine interface reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ErrorInfo {
+    /// Stable machine code.
+    pub code: &'static str,
+    /// HTTP status, when a response arrived.
+    pub status: Option<u16>,
+    /// Human-readable message.
+    pub message: String,
+    /// Raw response body (lossy UTF-8), when a response arrived.
+    pub body: Option<String>,
+    /// The offending field, for `invalid_input`.
+    pub field: Option<String>,
+}
+
+impl From<&Error> for ErrorInfo {
+    fn from(e: &Error) -> Self {
+        ErrorInfo {
+            code: e.code(),
+            status: e.status(),
+            message: e.message().to_owned(),
+            body: e.body_text().map(|b| b.into_owned()),
+            field: e.field().map(str::to_owned),
+        }
+    }
+}
+
+/// One account's engine: a validated [`Config`] (or the reason it is invalid).
+#[derive(Debug)]
+pub struct Engine {
+    config: Config,
+    config_error: Option<Error>,
+}
+
+impl Engine {
+    /// Builds an engine; an invalid configuration is kept and reported by
+    /// [`Engine::config_error`] and by every [`Engine::request`].
+    pub fn new(cfg: EngineConfig) -> Engine {
+        match build_config(cfg) {
+            Ok(config) => Engine {
+                config,
+                config_error: None,
+            },
+            Err(err) => Engine {
+                config: Config::builder()
+                    .build()
+                    .expect("the default configuration is valid"),
+                config_error: Some(err),
+            },
+        }
+    }
+
+    /// Builds an engine from the configuration's JSON text.
+    pub fn from_json(json: &str) -> Engine {
+        match serde_json::from_str::<Value>(json) {
+            Ok(value) => Engine::from_value(value),
+            Err(e) => Engine {
+                config_error: Some(Error::invalid_input(
+                    "config",
+                    format!("invalid configuration: {e}"),
+                )),
+                ..Engine::new(EngineConfig::default())
+            },
+        }
+    }
+
+    /// Builds an engine from the configuration as a JSON value (`null` means all defaults).
+    pub fn from_value(value: Value) -> Engine {
+        let value = if value.is_null() { Value::Object(Map::new()) } else { value };
+        match serde_json::from_value::<EngineConfig>(value) {
+            Ok(cfg) => Engine::new(cfg),
+            Err(e) => Engine {
+                config_error: Some(Error::invalid_input(
+                    "config",
+                    format!("invalid configuration: {e}"),
+                )),
+                ..Engine::new(EngineConfig::default())
+            },
+        }
+    }
+
+    /// Builds an engine over an already validated [`Config`].
+    pub fn with_config(config: Config) -> Engine {
+        Engine {
+            config,
+            config_error: None,
+        }
+    }
+
+    /// The configuration problem, if the configuration was invalid.
+    pub fn config_error(&self) -> Option<&Error> {
+        self.config_error.as_ref()
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The time, retry and size budget.
+    pub fn policy(&self) -> Policy {
+        Policy {
+            timeout_ms: self.config.timeout().as_secs_f64() * 1000.0,
+            deadline_ms: self.config.deadline().as_secs_f64() * 1000.0,
+            max_retries: self.config.retry().max_retries,
+            max_response_bytes: self.config.max_response_bytes() as f64,
+        }
+    }
+
+    /// Validates and builds the request of operation `op` (by id); `body_json` is the caller's
+    /// body as JSON text (camelCase or snake_case keys).
+    pub fn request(
+        &self,
+        op: &str,
+        id: Option<&str>,
+        body_json: Option<&str>,
+    ) -> Result<HttpRequest, Error> {
+        if let Some(err) = &self.config_error {
+            return Err(clone_error(err));
+        }
+        let op = operation(op)?;
+        match (op.spec().body, body_json) {
+            (BodyKind::Message, Some(json)) => {
+                let message = parse_message(json)?;
+                build_request(&self.config, op, id, Body::Message(&message))
+            }
+            (BodyKind::ConfigureAccount, Some(json)) => {
+                let account = parse_account(json)?;
+                build_request(&self.config, op, id, Body::ConfigureAccount(&account))
+            }
+            (BodyKind::None, Some(_)) => Err(Error::invalid_input(
+                "body",
+                format!("{} takes no body", op.id()),
+            )),
+            (BodyKind::None, None) => build_request(&self.config, op, id, Body::None),
+            (_, None) => Err(Error::invalid_input(
+                "body",
+                format!("{} requires a body", op.id()),
+            )),
+        }
+    }
+
+    /// Decodes a response into the result of `op`, as the decoded value or error.
+    pub fn decode_output(&self, op: &str, status: u16, body: &[u8]) -> Result<Output, Error> {
+        let op = operation(op)?;
+        let cap = self.config.max_response_bytes();
+        if body.len() > cap {
+            return Err(Error::decode(
+                status,
+                format!("response body exceeds the {cap}-byte limit"),
+                Vec::new(),
+            ));
+        }
+        decode(op, status, body)
+    }
+
+    /// Decodes a response into the JSON envelope `{"ok": OUTPUT}` or `{"error": ErrorInfo}`.
+    pub fn decode(&self, op: &str, status: u16, body: &[u8]) -> String {
+        match self.decode_output(op, status, body) {
+            Ok(output) => envelope("ok", &output),
+            Err(err) => envelope("error", &ErrorInfo::from(&err)),
+        }
+    }
+
+    /// The retry decision after a failed attempt: the delay in ms, or -1 for "do not retry".
+    /// An unknown operation or outcome name gives -1.
+    #[allow(clippy::too_many_arguments)]
+    pub fn retry_delay(
+        &self,
+        op: &str,
+        attempt: u32,
+        outcome: &str,
+        status: u16,
+        retry_after: Option<&str>,
+        elapsed_ms: f64,
+        now_ms: f64,
+        random: f64,
+    ) -> f64 {
+        let (Some(op), Some(outcome)) = (
+            Operation::from_id(op),
+            Outcome::from_name(outcome, status, retry_after),
+        ) else {
+            return -1.0;
+        };
+        self.config
+            .retry()
+            .delay(
+                op,
+                attempt,
+                outcome,
+                millis(elapsed_ms),
+                self.config.deadline(),
+                UNIX_EPOCH + millis(now_ms),
+                random,
+            )
+            .map_or(-1.0, |d| d.as_secs_f64() * 1000.0)
+    }
+}
+
+/// The current wall clock in ms since the epoch (for callers outside JS).
+pub fn now_ms() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+}
+
+fn millis(ms: f64) -> Duration {
+    if ms.is_finite() && ms > 0.0 {
+        Duration::from_secs_f64(ms.min(1e15) / 1000.0)
+    } else {
+        Duration::ZERO
+    }
+}
+
+fn envelope<T: Serialize>(key: &str, value: &T) -> String {
+    let mut out = String::with_capacity(64);
+    out.push_str("{\"");
+    out.push_str(key);
+    out.push_str("\":");
+    // Our outputs are strings, numbers and nulls: serialization cannot fail.
+    out.push_str(&serde_json::to_string(value).unwrap_or_else(|_| "null".into()));
+    out.push('}');
+    out
+}
+
+fn operation(id: &str) -> Result<Operation, Error> {
+    Operation::from_id(id)
+        .ok_or_else(|| Error::invalid_input("operation", format!("unknown operation {id:?}")))
+}
+
+fn clone_error(e: &Error) -> Error {
+    Error::invalid_input(
+        e.field().unwrap_or("config").to_owned(),
+        e.message().to_owned(),
+    )
+}
+
+fn build_config(cfg: EngineConfig) -> Result<Config, Error> {
+    let mut b = Config::builder()
+        .username(cfg.username)
+        .password(cfg.password);
+    if let Some(url) = cfg.base_url {
+        b = b.base_url(url);
+    }
+    if let Some(s) = cfg.user_agent_suffix {
+        b = b.user_agent_suffix(s);
+    }
+    if let Some(n) = cfg.max_retries {
+        b = b.max_retries(whole("maxRetries", n, 100.0)? as u32);
+    }
+    if let Some(ms) = cfg.timeout_ms {
+        b = b.timeout(Duration::from_millis(whole("timeoutMs", ms, 1e10)? as u64));
+    }
+    if let Some(ms) = cfg.deadline_ms {
+        b = b.deadline(Duration::from_millis(whole("deadlineMs", ms, 1e10)? as u64));
+    }
+    if let Some(n) = cfg.max_response_bytes {
+        b = b.max_response_bytes(whole("maxResponseBytes", n, 1e12)? as usize);
+    }
+    b.build()
+}
+
+/// A non-negative whole number no larger than `max`.
+fn whole(field: &'static str, n: f64, max: f64) -> Result<f64, Error> {
+    if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= max {
+        Ok(n)
+    } else {
+        Err(Error::invalid_input(
+            field,
+            format!("{field} must be a whole number between 0 and {max}"),
+        ))
+    }
+}
+
+fn body_object(json: &str) -> Result<Map<String, Value>, Error> {
+    match serde_json::from_str::<Value>(json) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Error::invalid_input("body", "body must be an object")),
+        Err(e) => Err(Error::invalid_input(
+            "body",
+            format!("body is not valid JSON: {e}"),
+        )),
+    }
+}
+
+/// Takes the fields a body may have, each under its wire or camelCase name; any other key is an
+/// error, since sending it would silently drop it.
+fn take_fields<const N: usize>(
+    mut map: Map<String, Value>,
+    fields: [(&'static str, &'static str); N],
+) -> Result<[Option<Value>; N], Error> {
+    let mut out: [Option<Value>; N] = std::array::from_fn(|_| None);
+    for (slot, (wire, camel)) in out.iter_mut().zip(fields) {
+        let a = map.remove(wire);
+        let b = if camel != wire { map.remove(camel) } else { None };
+        if a.is_some() && b.is_some() {
+            return Err(Error::invalid_input(
+                format!("body.{wire}"),
+                format!("body has both {wire} and {camel}"),
+            ));
+        }
+        *slot = a.or(b);
+    }
+    if let Some(key) = map.keys().next() {
+        return Err(Error::invalid_input(
+            format!("body.{key}"),
+            format!("body.{key} is not a field of this request"),
+        ));
+    }
+    Ok(out)
+}
+
+fn string_field(field: &'static str, value: Option<Value>, required: bool) -> Result<Option<String>, Error> {
+    match value {
+        Some(Value::String(s)) => Ok(Some(s)),
+        None | Some(Value::Null) if !required => Ok(None),
+        None | Some(Value::Null) => Err(Error::invalid_input(field, format!("{field} is required"))),
+        Some(_) => Err(Error::invalid_input(field, format!("{field} must be a string"))),
+    }
+}
+
+fn parse_message(json: &str) -> Result<BaseMessage, Error> {
+    let [text, channel] = take_fields(body_object(json)?, [("text", "text"), ("channel", "channel")])?;
+    Ok(BaseMessage::new(
+        string_field("body.text", text, true)?.unwrap_or_default(),
+        string_field("body.channel", channel, true)?.unwrap_or_default(),
+    ))
+}
+
+fn parse_account(json: &str) -> Result<ConfigureAccountRequest, Error> {
+    let [name, callback] = take_fields(
+        body_object(json)?,
+        [("name", "name"), ("callback_url", "callbackUrl")],
+    )?;
+    let mut req =
+        ConfigureAccountRequest::new(string_field("body.name", name, true)?.unwrap_or_default());
+    req.callback_url = string_field("body.callback_url", callback, false)?;
+    Ok(req)
+}

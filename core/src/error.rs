@@ -1,0 +1,195 @@
+//! The one error type of the SDK: what went wrong, as data.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// What kind of failure an [`Error`] is. Each kind has a stable machine code ([`ErrorKind::code`])
+/// that every runtime (Rust, Node, browser) reports identically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The server answered with a non-2xx status.
+    Api,
+    /// An attempt or the overall deadline ran out.
+    Timeout,
+    /// The connection failed (refused, reset, DNS, TLS...).
+    Transport,
+    /// A 2xx response whose body is not what the operation returns.
+    Decode,
+    /// The caller's input was rejected before any request was sent.
+    InvalidInput,
+    /// The caller cancelled the call.
+    Aborted,
+}
+
+impl ErrorKind {
+    /// The stable machine code: `api`, `timeout`, `transport`, `decode`, `invalid_input`, `aborted`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            ErrorKind::Api => "api",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Transport => "transport",
+            ErrorKind::Decode => "decode",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Aborted => "aborted",
+        }
+    }
+}
+
+type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// An SDK error. It always keeps what the server sent (status and raw body) when there was a
+/// response, and names the offending field for invalid input. It never holds credentials.
+pub struct Error {
+    kind: ErrorKind,
+    status: Option<u16>,
+    message: Cow<'static, str>,
+    body: Option<Vec<u8>>,
+    field: Option<Cow<'static, str>>,
+    source: Option<Source>,
+}
+
+impl Error {
+    fn new(kind: ErrorKind, message: impl Into<Cow<'static, str>>) -> Self {
+        Error {
+            kind,
+            status: None,
+            message: message.into(),
+            body: None,
+            field: None,
+            source: None,
+        }
+    }
+
+    /// An API error: a non-2xx `status` with its documented `message` and the raw `body`.
+    pub fn api(status: u16, message: impl Into<Cow<'static, str>>, body: Vec<u8>) -> Self {
+        Error {
+            status: Some(status),
+            body: Some(body),
+            ..Error::new(ErrorKind::Api, message)
+        }
+    }
+
+    /// A 2xx response that could not be decoded; keeps the status and the raw body.
+    pub fn decode(status: u16, message: impl Into<Cow<'static, str>>, body: Vec<u8>) -> Self {
+        Error {
+            status: Some(status),
+            body: Some(body),
+            ..Error::new(ErrorKind::Decode, message)
+        }
+    }
+
+    /// Input rejected before any request: `field` names what was wrong (e.g. `appUserId`,
+    /// `body.text`, `baseUrl`).
+    pub fn invalid_input(
+        field: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Error {
+            field: Some(field.into()),
+            ..Error::new(ErrorKind::InvalidInput, message)
+        }
+    }
+
+    /// A transport failure (connection refused, reset, DNS, TLS...).
+    pub fn transport(message: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorKind::Transport, message)
+    }
+
+    /// An attempt or the overall deadline ran out.
+    pub fn timeout(message: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorKind::Timeout, message)
+    }
+
+    /// The caller cancelled the call.
+    pub fn aborted(message: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorKind::Aborted, message)
+    }
+
+    /// Attaches the underlying cause (kept for [`std::error::Error::source`]).
+    pub fn with_source(mut self, source: impl Into<Source>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Attaches the HTTP status of the response this error is about.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The stable machine code (see [`ErrorKind::code`]).
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The human-readable message (the documented one for API errors).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The raw response body, when a response arrived.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    /// The raw response body as text (invalid UTF-8 replaced), when a response arrived.
+    pub fn body_text(&self) -> Option<Cow<'_, str>> {
+        self.body.as_deref().map(String::from_utf8_lossy)
+    }
+
+    /// The offending field, for [`ErrorKind::InvalidInput`].
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(status) = self.status {
+            write!(f, " (HTTP {status})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    // Hand-written so the body is shown as text and the shape stays stable; no field of an
+    // error can hold a credential, but the body is shown shortened to keep logs readable.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = self.body_text().map(|b| {
+            let mut end = b.len().min(512);
+            while !b.is_char_boundary(end) {
+                end -= 1;
+            }
+            b[..end].to_string()
+        });
+        f.debug_struct("Error")
+            .field("code", &self.code())
+            .field("status", &self.status)
+            .field("message", &self.message)
+            .field("field", &self.field)
+            .field("body", &body)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}

@@ -1,0 +1,272 @@
+//! The operation table: the one place where each operation's method, path, parameters, body,
+//! accept header and documented errors are defined.
+
+/// HTTP methods the API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Method {
+    /// `GET`: safe and idempotent, retried on transient failures.
+    Get,
+    /// `POST`: retried only when the request provably never left.
+    Post,
+}
+
+impl Method {
+    /// The method as it goes on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// What an operation sends as its body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyKind {
+    /// No body.
+    None,
+    /// A [`crate::models::BaseMessage`] (`text`, `channel`).
+    Message,
+    /// A [`crate::models::ConfigureAccountRequest`] (`name`, `callback_url`).
+    ConfigureAccount,
+}
+
+/// What an operation returns on success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResponseKind {
+    /// A JSON document decoded into the operation's model.
+    Json,
+    /// The raw body as a string (createIntegrateFacebookPage).
+    Text,
+}
+
+/// The 8 operations of the Conversations API. Their ids are the original SDK's method names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Operation {
+    /// `POST /beta/conversations/users/{appUserId}/messages`
+    CreateSendMessage,
+    /// `GET /beta/conversations/users/{appUserId}/messages`
+    GetAppUserMessages,
+    /// `GET /beta/conversations/users/{appUserId}`
+    GetAppUserById,
+    /// `GET /beta/conversations/users`
+    GetAppUsers,
+    /// `POST /beta/conversations/provision`
+    CreateConfigureAccount,
+    /// `POST /beta/conversations/facebook/pages/{facebookPageId}/integrate`
+    CreateIntegrateFacebookPage,
+    /// `GET /beta/conversations/facebook/pages`
+    GetFacebookPages,
+    /// `GET /beta/conversations/facebook/authorise`
+    GetFacebookAuthorisationUrl,
+}
+
+/// Everything about one operation that is not code.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct OperationSpec {
+    /// The operation id (the original SDK's method name, e.g. `getAppUsers`).
+    pub id: &'static str,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template; `{name}` marks the path parameter.
+    pub path: &'static str,
+    /// The path parameter's name (`appUserId`, `facebookPageId`), if any.
+    pub path_param: Option<&'static str>,
+    /// What the request carries as body.
+    pub body: BodyKind,
+    /// Whether the request sends `accept: application/json`.
+    pub accept_json: bool,
+    /// How a 2xx body is decoded.
+    pub response: ResponseKind,
+    /// The documented error statuses and their messages.
+    pub errors: &'static [(u16, &'static str)],
+}
+
+/// The message for a 400 that an operation does not document.
+pub const UNDOCUMENTED_400: &str = "The account is not provisioned.";
+/// The message for any other non-2xx status an operation does not document.
+pub const UNDOCUMENTED_STATUS: &str = "HTTP Response Not OK";
+
+const USER_NOT_FOUND: (u16, &str) = (404, "The app user does not exist.");
+
+/// The table. Order matches [`Operation::ALL`].
+static SPECS: [OperationSpec; 8] = [
+    OperationSpec {
+        id: "createSendMessage",
+        method: Method::Post,
+        path: "/beta/conversations/users/{appUserId}/messages",
+        path_param: Some("appUserId"),
+        body: BodyKind::Message,
+        accept_json: true,
+        response: ResponseKind::Json,
+        errors: &[
+            (
+                400,
+                "The posted request is invalid or the account is not provisioned.",
+            ),
+            USER_NOT_FOUND,
+        ],
+    },
+    OperationSpec {
+        id: "getAppUserMessages",
+        method: Method::Get,
+        path: "/beta/conversations/users/{appUserId}/messages",
+        path_param: Some("appUserId"),
+        body: BodyKind::None,
+        accept_json: true,
+        response: ResponseKind::Json,
+        errors: &[USER_NOT_FOUND],
+    },
+    OperationSpec {
+        id: "getAppUserById",
+        method: Method::Get,
+        path: "/beta/conversations/users/{appUserId}",
+        path_param: Some("appUserId"),
+        body: BodyKind::None,
+        accept_json: true,
+        response: ResponseKind::Json,
+        errors: &[USER_NOT_FOUND],
+    },
+    OperationSpec {
+        id: "getAppUsers",
+        method: Method::Get,
+        path: "/beta/conversations/users",
+        path_param: None,
+        body: BodyKind::None,
+        accept_json: true,
+        response: ResponseKind::Json,
+        errors: &[],
+    },
+    OperationSpec {
+        id: "createConfigureAccount",
+        method: Method::Post,
+        path: "/beta/conversations/provision",
+        path_param: None,
+        body: BodyKind::ConfigureAccount,
+        accept_json: true,
+        response: ResponseKind::Json,
+        errors: &[
+            (400, "Not a valid request body."),
+            (409, "The account has already been provisioned."),
+        ],
+    },
+    OperationSpec {
+        id: "createIntegrateFacebookPage",
+        method: Method::Post,
+        path: "/beta/conversations/facebook/pages/{facebookPageId}/integrate",
+        path_param: Some("facebookPageId"),
+        body: BodyKind::None,
+        accept_json: false,
+        response: ResponseKind::Text,
+        errors: &[(
+            400,
+            "The account is not provisioned or the Facebook user isn't authenticated or the facebookPageId is invalid.",
+        )],
+    },
+    OperationSpec {
+        id: "getFacebookPages",
+        method: Method::Get,
+        path: "/beta/conversations/facebook/pages",
+        path_param: None,
+        body: BodyKind::None,
+        accept_json: true,
+        response: ResponseKind::Json,
+        errors: &[(
+            400,
+            "The account is not provisioned or the Facebook user isn't authenticated.",
+        )],
+    },
+    OperationSpec {
+        id: "getFacebookAuthorisationURL",
+        method: Method::Get,
+        path: "/beta/conversations/facebook/authorise",
+        path_param: None,
+        body: BodyKind::None,
+        accept_json: true,
+        response: ResponseKind::Json,
+        errors: &[(400, "The account is not provisioned")],
+    },
+];
+
+impl Operation {
+    /// Every operation, in table order.
+    pub const ALL: [Operation; 8] = [
+        Operation::CreateSendMessage,
+        Operation::GetAppUserMessages,
+        Operation::GetAppUserById,
+        Operation::GetAppUsers,
+        Operation::CreateConfigureAccount,
+        Operation::CreateIntegrateFacebookPage,
+        Operation::GetFacebookPages,
+        Operation::GetFacebookAuthorisationUrl,
+    ];
+
+    /// This operation's row of the table.
+    pub fn spec(self) -> &'static OperationSpec {
+        let index = match self {
+            Operation::CreateSendMessage => 0,
+            Operation::GetAppUserMessages => 1,
+            Operation::GetAppUserById => 2,
+            Operation::GetAppUsers => 3,
+            Operation::CreateConfigureAccount => 4,
+            Operation::CreateIntegrateFacebookPage => 5,
+            Operation::GetFacebookPages => 6,
+            Operation::GetFacebookAuthorisationUrl => 7,
+        };
+        &SPECS[index]
+    }
+
+    /// The operation id (the original SDK's method name).
+    pub fn id(self) -> &'static str {
+        self.spec().id
+    }
+
+    /// Looks an operation up by its id (e.g. `"getAppUsers"`).
+    pub fn from_id(id: &str) -> Option<Operation> {
+        Operation::ALL.into_iter().find(|op| op.spec().id == id)
+    }
+
+    /// The message for a non-2xx `status`: the documented one, else the API's generic ones.
+    pub fn error_message(self, status: u16) -> &'static str {
+        self.spec()
+            .errors
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map(|(_, m)| *m)
+            .unwrap_or(if status == 400 {
+                UNDOCUMENTED_400
+            } else {
+                UNDOCUMENTED_STATUS
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_order_matches_all_and_ids_round_trip() {
+        for (i, op) in Operation::ALL.into_iter().enumerate() {
+            assert!(std::ptr::eq(op.spec(), &SPECS[i]));
+            assert_eq!(Operation::from_id(op.id()), Some(op));
+        }
+        assert_eq!(Operation::from_id("nope"), None);
+    }
+
+    #[test]
+    fn path_templates_name_their_parameter() {
+        for op in Operation::ALL {
+            let spec = op.spec();
+            match spec.path_param {
+                Some(p) => assert!(spec.path.contains(&format!("{{{p}}}"))),
+                None => assert!(!spec.path.contains('{')),
+            }
+        }
+    }
+}

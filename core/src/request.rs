@@ -1,0 +1,199 @@
+//! Request building: operation + arguments + config → the exact HTTP request.
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::models::{BaseMessage, ConfigureAccountRequest};
+use crate::operation::{BodyKind, Method, Operation};
+use crate::validate;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use std::fmt;
+
+/// Header names, lower-case as HTTP/2 and fetch report them.
+pub mod header {
+    /// Basic credentials.
+    pub const AUTHORIZATION: &str = "authorization";
+    /// The SDK's product token.
+    pub const USER_AGENT: &str = "user-agent";
+    /// Sent by every operation that returns JSON.
+    pub const ACCEPT: &str = "accept";
+    /// Sent with a JSON body.
+    pub const CONTENT_TYPE: &str = "content-type";
+    /// Read from 429/503 responses.
+    pub const RETRY_AFTER: &str = "retry-after";
+}
+
+/// `accept` value of JSON operations.
+pub const ACCEPT_JSON: &str = "application/json";
+/// `content-type` of JSON bodies.
+pub const CONTENT_TYPE_JSON: &str = "application/json; charset=utf-8";
+
+/// What `encodeURIComponent` leaves alone: `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
+
+/// Percent-encodes a path parameter exactly like JavaScript's `encodeURIComponent`.
+pub fn encode_uri_component(s: &str) -> String {
+    utf8_percent_encode(s, COMPONENT).to_string()
+}
+
+/// A request body, typed.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Body<'a> {
+    /// No body.
+    None,
+    /// The message of createSendMessage.
+    Message(&'a BaseMessage),
+    /// The provisioning request of createConfigureAccount.
+    ConfigureAccount(&'a ConfigureAccountRequest),
+}
+
+/// A request ready to send. `Debug` hides the `authorization` header.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HttpRequest {
+    /// The method.
+    pub method: Method,
+    /// The absolute URL.
+    pub url: String,
+    /// Headers, lower-case names, in a stable order.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body (JSON text), if any.
+    pub body: Option<String>,
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let v = if *k == header::AUTHORIZATION {
+                    "[redacted]"
+                } else {
+                    v.as_str()
+                };
+                (*k, v)
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+/// Validates the arguments and builds the request for `op`.
+///
+/// `id` is the path parameter (appUserId / facebookPageId) for operations that have one; `body`
+/// must match the operation's body kind. Every problem is an `invalid_input` error naming the
+/// field, returned before anything is sent.
+pub fn build_request(
+    config: &Config,
+    op: Operation,
+    id: Option<&str>,
+    body: Body<'_>,
+) -> Result<HttpRequest, Error> {
+    let spec = op.spec();
+    let mut url = String::with_capacity(config.base_url().len() + spec.path.len() + 48);
+    url.push_str(config.base_url());
+    match (spec.path_param, id) {
+        (Some(name), Some(value)) => {
+            let value = validate::id(name, value)?;
+            let placeholder = spec.path.find('{').unwrap_or(spec.path.len());
+            let after = spec.path[placeholder..]
+                .find('}')
+                .map_or(spec.path.len(), |end| placeholder + end + 1);
+            url.push_str(&spec.path[..placeholder]);
+            url.push_str(&encode_uri_component(value));
+            url.push_str(&spec.path[after..]);
+        }
+        (Some(name), None) => {
+            return Err(Error::invalid_input(name, format!("{name} is required")));
+        }
+        (None, Some(_)) => {
+            return Err(Error::invalid_input(
+                "id",
+                format!("{} takes no path parameter", spec.id),
+            ));
+        }
+        (None, None) => url.push_str(spec.path),
+    }
+
+    let json = match (spec.body, body) {
+        (BodyKind::None, Body::None) => None,
+        (BodyKind::Message, Body::Message(m)) => {
+            validate::required_text("body.text", &m.text)?;
+            validate::required_text("body.channel", &m.channel)?;
+            Some(to_json(m))
+        }
+        (BodyKind::ConfigureAccount, Body::ConfigureAccount(a)) => {
+            validate::required_text("body.name", &a.name)?;
+            if let Some(cb) = &a.callback_url {
+                validate::http_url(cb).map_err(|why| {
+                    Error::invalid_input("body.callback_url", format!("body.callback_url {why}"))
+                })?;
+            }
+            Some(to_json(a))
+        }
+        (BodyKind::None, _) => {
+            return Err(Error::invalid_input(
+                "body",
+                format!("{} takes no body", spec.id),
+            ))
+        }
+        (_, _) => {
+            return Err(Error::invalid_input(
+                "body",
+                format!("{} requires a body of the right kind", spec.id),
+            ))
+        }
+    };
+
+    let mut headers = Vec::with_capacity(4);
+    if let Some(auth) = config.authorization() {
+        headers.push((header::AUTHORIZATION, auth.to_owned()));
+    }
+    headers.push((header::USER_AGENT, config.user_agent().to_owned()));
+    if spec.accept_json {
+        headers.push((header::ACCEPT, ACCEPT_JSON.to_owned()));
+    }
+    if json.is_some() {
+        headers.push((header::CONTENT_TYPE, CONTENT_TYPE_JSON.to_owned()));
+    }
+    Ok(HttpRequest {
+        method: spec.method,
+        url,
+        headers,
+        body: json,
+    })
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    // Serializing plain structs of strings cannot fail.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_like_encode_uri_component() {
+        assert_eq!(encode_uri_component("a/b c?d#e"), "a%2Fb%20c%3Fd%23e");
+        assert_eq!(encode_uri_component("-_.!~*'()"), "-_.!~*'()");
+        assert_eq!(encode_uri_component("100%"), "100%25");
+        assert_eq!(encode_uri_component("é😀"), "%C3%A9%F0%9F%98%80");
+        assert_eq!(encode_uri_component("a+b&c=d;e"), "a%2Bb%26c%3Dd%3Be");
+    }
+}

@@ -1,0 +1,335 @@
+'use strict';
+
+// The one call pipeline (engine.request → I/O → engine.decode, retries, timeouts, abort) and the
+// modern ConversationsClient over it. The compat surface (compat.js) calls `perform` too.
+
+const { getEngine, defaultBaseUrl } = require('./engine');
+const { fromInfo, invalidInput, TimeoutError } = require('./errors');
+const { Failure, aborted } = require('./failure');
+const { NodeTransport } = require('./transport-node');
+const { FetchTransport } = require('./transport-fetch');
+
+// setTimeout fires at once for larger delays; nobody needs an attempt longer than ~24 days.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const LEVELS = ['debug', 'info', 'warn', 'error'];
+// Header values never shown to anyone (compat context.request, logs): transport-level secrets.
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+const utf8 = new TextDecoder();
+
+const OPTION_TYPES = {
+  username: 'string',
+  password: 'string',
+  baseUrl: 'string',
+  userAgent: 'string',
+  timeoutMs: 'number',
+  deadlineMs: 'number',
+  maxRetries: 'number',
+  maxResponseBytes: 'number',
+  fetch: 'function',
+  agent: 'object',
+  logger: 'object',
+  ca: 'ca',
+};
+// Client option → Engine constructor key (ENGINE.md); the rest are the JS layer's own.
+const ENGINE_KEYS = {
+  baseUrl: 'baseUrl', username: 'username', password: 'password', userAgent: 'userAgentSuffix',
+  maxRetries: 'maxRetries', timeoutMs: 'timeoutMs', deadlineMs: 'deadlineMs', maxResponseBytes: 'maxResponseBytes',
+};
+
+function typeName(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+function isCa(value) {
+  const one = (v) => typeof v === 'string' || v instanceof Uint8Array;
+  return one(value) || (Array.isArray(value) && value.every(one));
+}
+
+function checkOptions(options) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidInput(`options must be an object, got ${typeName(options)}`, 'options');
+  }
+  for (const name of Object.keys(options)) {
+    const want = OPTION_TYPES[name];
+    const value = options[name];
+    if (want === undefined) {
+      throw invalidInput(`unknown option "${name}" (known options: ${Object.keys(OPTION_TYPES).join(', ')})`, name);
+    }
+    if (value === undefined) continue;
+    const ok = want === 'ca' ? isCa(value) : typeName(value) === want;
+    if (!ok) {
+      const expected = want === 'ca' ? 'a string, Uint8Array or array of them' : `a ${want}`;
+      throw invalidInput(`option "${name}" must be ${expected}, got ${typeName(value)}`, name);
+    }
+  }
+  if (options.logger) {
+    for (const level of LEVELS) {
+      const fn = options.logger[level];
+      if (fn !== undefined && typeof fn !== 'function') {
+        throw invalidInput(`option "logger": logger.${level} must be a function, got ${typeName(fn)}`, 'logger');
+      }
+    }
+  }
+  if (options.agent && typeof options.agent.addRequest !== 'function') {
+    throw invalidInput('option "agent" must be an http.Agent or https.Agent', 'agent');
+  }
+  return options;
+}
+
+/**
+ * Everything one account needs: its engine (which alone holds the credentials), the resolved
+ * policy, the I/O, the logger. Used by ConversationsClient and by each compat configuration.
+ * @param {object} options checked client options
+ */
+function createState(options) {
+  const Engine = getEngine();
+  const config = {};
+  for (const [name, key] of Object.entries(ENGINE_KEYS)) {
+    if (options[name] !== undefined) config[key] = options[name];
+  }
+  let engine;
+  try {
+    engine = new Engine(config);
+  } catch (err) {
+    throw invalidInput(`invalid options: ${err.message}`, 'options');
+  }
+  const problem = engine.configError();
+  if (problem !== null && problem !== undefined) throw fromInfo(problem);
+  return {
+    engine,
+    policy: engine.policy(),
+    transport: options.fetch ? new FetchTransport(options.fetch) : new NodeTransport({ agent: options.agent, ca: options.ca }),
+    logger: options.logger ?? null,
+    baseUrl: options.baseUrl,
+  };
+}
+
+function emit(logger, level, message, fields) {
+  const fn = logger[level];
+  if (typeof fn !== 'function') return;
+  try {
+    fn.call(logger, message, fields);
+  } catch {
+    // A broken logger must not break the call.
+  }
+}
+
+function redactHeaders(headers) {
+  const out = {};
+  for (const name of Object.keys(headers)) out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? '[redacted]' : headers[name];
+  return out;
+}
+
+function sleep(ms, signal, req) {
+  return new Promise((resolve, reject) => {
+    if (signal === null) {
+      setTimeout(resolve, ms);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(aborted(req.method, req.url, signal.reason));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function checkCallOptions(call) {
+  if (call === undefined || call === null) return null;
+  if (typeof call !== 'object') throw invalidInput(`call options must be an object, got ${typeName(call)}`, 'options');
+  for (const name of Object.keys(call)) {
+    if (name !== 'signal' && name !== 'timeoutMs') {
+      throw invalidInput(`unknown call option "${name}" (known: signal, timeoutMs)`, name);
+    }
+  }
+  const { signal, timeoutMs } = call;
+  if (signal !== undefined && signal !== null
+    && (typeof signal !== 'object' || typeof signal.addEventListener !== 'function' || !('aborted' in signal))) {
+    throw invalidInput('call option "signal" must be an AbortSignal', 'signal');
+  }
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
+    throw invalidInput(`call option "timeoutMs" must be a positive number, got ${typeName(timeoutMs)} ${String(timeoutMs)}`, 'timeoutMs');
+  }
+  return call;
+}
+
+/**
+ * Runs one operation: builds the request, sends it, decodes the response, retries as the engine
+ * decides. Resolves with the engine's OUTPUT; rejects with a ConversationsError.
+ * @param {ReturnType<typeof createState>} state
+ * @param {string} op operation id (ENGINE.md)
+ * @param {unknown} id path parameter, or undefined
+ * @param {unknown} body request body (model instance or plain object), or undefined
+ * @param {{ signal?: AbortSignal, timeoutMs?: number } | null | undefined} callOptions
+ * @param {{ request?: object, response?: object } | null} ctx filled in for the compat context
+ */
+async function perform(state, op, id, body, callOptions, ctx) {
+  const call = checkCallOptions(callOptions);
+  const signal = call?.signal ?? null;
+  const { engine, policy, transport, logger } = state;
+  const timeoutMs = Math.min(call?.timeoutMs ?? policy.timeoutMs, MAX_TIMER_MS);
+
+  // Ids are strings; numbers are accepted as the original SDK did. Anything else goes to the
+  // engine as "missing" so it names the field in its invalid_input error.
+  const idText = typeof id === 'string' ? id : typeof id === 'number' && Number.isFinite(id) ? String(id) : null;
+  let bodyJson = null;
+  if (body !== undefined && body !== null) {
+    try {
+      bodyJson = JSON.stringify(body);
+    } catch (err) {
+      throw invalidInput(`body cannot be serialised as JSON: ${err.message}`, 'body');
+    }
+  }
+  const req = engine.request(op, idText, bodyJson);
+  if (req.error !== undefined && req.error !== null) throw fromInfo(req.error);
+  if (ctx !== null) {
+    ctx.request = { method: req.method, url: req.url, queryUrl: req.url, headers: redactHeaders(req.headers), body: req.body };
+  }
+  if (signal !== null && signal.aborted) throw aborted(req.method, req.url, signal.reason).error;
+
+  const started = performance.now();
+  for (let attempt = 1; ; attempt++) {
+    const elapsed = performance.now() - started;
+    const budget = Math.min(timeoutMs, policy.deadlineMs - elapsed);
+    if (budget <= 0) {
+      throw new TimeoutError(`${req.method} ${req.url}: deadline of ${policy.deadlineMs} ms exceeded`, { code: 'timeout' });
+    }
+    if (logger !== null) emit(logger, 'debug', 'conversations: request', { op, method: req.method, url: req.url, attempt });
+    let res = null;
+    let failure = null;
+    try {
+      res = await transport.send(req, Math.ceil(budget), signal, policy.maxResponseBytes);
+    } catch (err) {
+      if (!(err instanceof Failure)) throw err;
+      failure = err;
+    }
+    let error;
+    let delay;
+    if (res !== null) {
+      if (ctx !== null) ctx.response = { statusCode: res.status, headers: res.headers, body: utf8.decode(res.body) };
+      const decoded = JSON.parse(engine.decode(op, res.status, res.body));
+      if (decoded.error === undefined || decoded.error === null) {
+        if (logger !== null) {
+          emit(logger, 'info', 'conversations: response', {
+            op, method: req.method, url: req.url, status: res.status, attempt, durationMs: Math.round(performance.now() - started),
+          });
+        }
+        return decoded.ok;
+      }
+      error = fromInfo(decoded.error);
+      // Only an API status can be worth another attempt; a body that does not decode will not improve.
+      delay = error.code !== 'api' ? -1
+        : engine.retryDelay(op, attempt, 'status', res.status, res.headers['retry-after'] ?? null,
+          performance.now() - started, Date.now(), Math.random());
+    } else {
+      error = failure.error;
+      delay = failure.outcome === 'aborted' || failure.outcome === 'fatal' ? -1
+        : engine.retryDelay(op, attempt, failure.outcome, 0, null, performance.now() - started, Date.now(), Math.random());
+    }
+    if (delay < 0) {
+      if (logger !== null) {
+        emit(logger, 'error', 'conversations: failed', {
+          op, method: req.method, url: req.url, code: error.code, status: error.status, attempt,
+          durationMs: Math.round(performance.now() - started), message: error.message,
+        });
+      }
+      throw error;
+    }
+    if (logger !== null) {
+      emit(logger, 'warn', 'conversations: retrying', {
+        op, method: req.method, url: req.url, attempt, code: error.code, status: error.status, delayMs: delay,
+      });
+    }
+    try {
+      await sleep(delay, signal, req);
+    } catch (err) {
+      throw err instanceof Failure ? err.error : err;
+    }
+  }
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * A client for one MessageMedia account. Credentials go straight into the engine and are not
+ * kept by the JS object: inspecting or serialising a client shows no secret.
+ */
+class ConversationsClient {
+  #state;
+
+  /**
+   * @param {import('../index').ClientOptions} [options]
+   * @throws {import('./errors').InvalidInputError} for unknown options, wrong types or a bad baseUrl
+   */
+  constructor(options) {
+    this.#state = createState(checkOptions(options));
+  }
+
+  /** The base URL requests go to. */
+  get baseUrl() {
+    return this.#state.baseUrl ?? defaultBaseUrl();
+  }
+
+  /** Sends a message to an app user. */
+  sendMessage(appUserId, message, options) {
+    return perform(this.#state, 'createSendMessage', appUserId, message, options, null);
+  }
+
+  /** Messages sent to and received from an app user, with metadata. */
+  listMessages(appUserId, options) {
+    return perform(this.#state, 'getAppUserMessages', appUserId, undefined, options, null);
+  }
+
+  /** One app user. */
+  getAppUser(appUserId, options) {
+    return perform(this.#state, 'getAppUserById', appUserId, undefined, options, null);
+  }
+
+  /** The app users of the account. */
+  listAppUsers(options) {
+    return perform(this.#state, 'getAppUsers', undefined, undefined, options, null);
+  }
+
+  /** Configures the account for the Conversations API. */
+  provisionAccount(account, options) {
+    return perform(this.#state, 'createConfigureAccount', undefined, account, options, null);
+  }
+
+  /** Integrates a Facebook page; resolves with the server's raw response text (often ""). */
+  integrateFacebookPage(facebookPageId, options) {
+    return perform(this.#state, 'createIntegrateFacebookPage', facebookPageId, undefined, options, null);
+  }
+
+  /** Facebook pages of the account. */
+  listFacebookPages(options) {
+    return perform(this.#state, 'getFacebookPages', undefined, undefined, options, null);
+  }
+
+  /** The URL where the account owner authorises MessageMedia on Facebook. */
+  getFacebookAuthorisationUrl(options) {
+    return perform(this.#state, 'getFacebookAuthorisationURL', undefined, undefined, options, null);
+  }
+
+  /** Closes idle keep-alive sockets (optional: idle sockets never keep the process alive). */
+  close() {
+    this.#state.transport.close();
+  }
+
+  toJSON() {
+    return { baseUrl: this.baseUrl };
+  }
+
+  [INSPECT](depth, opts, inspect) {
+    const shown = { baseUrl: this.baseUrl, ...this.#state.policy };
+    return `ConversationsClient ${typeof inspect === 'function' ? inspect(shown, opts) : JSON.stringify(shown)}`;
+  }
+}
+
+module.exports = { ConversationsClient, createState, checkOptions, perform };

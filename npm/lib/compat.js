@@ -1,0 +1,126 @@
+'use strict';
+
+// The original SDK's surface (drop-in): a global mutable Configuration, three controller
+// singletons whose methods take an optional callback(error, response, context) AND return a
+// Promise, and model-class results. A thin veneer over the pipeline in client.js.
+
+const { defaultBaseUrl } = require('./engine');
+const { checkOptions, createState, perform } = require('./client');
+const { models, toWire } = require('./models');
+
+let baseUri;
+let password;
+/** Global settings, read on every call (as the original did). */
+const Configuration = {};
+Object.defineProperties(Configuration, {
+  /** Base URI; reads as the engine's default until set. Setting null/undefined/'' restores it. */
+  BASEURI: {
+    enumerable: true,
+    get: () => baseUri ?? defaultBaseUrl(),
+    set: (value) => { baseUri = value === null || value === '' ? undefined : value; },
+  },
+  basicAuthUserName: { enumerable: true, writable: true, value: undefined },
+  // An accessor kept out of enumeration so console.log(lib.Configuration) does not print it.
+  basicAuthPassword: {
+    enumerable: false,
+    get: () => password,
+    set: (value) => { password = value; },
+  },
+});
+
+/**
+ * The original exported a Logger; this one does nothing unless you give its methods bodies
+ * (e.g. `lib.Logger.warn = console.warn`). Compat calls report redacted events to it.
+ */
+const Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};
+
+// One engine per (BASEURI, user, password); a few are kept for processes that switch accounts.
+const states = new Map();
+const MAX_STATES = 8;
+
+function currentState() {
+  const key = JSON.stringify([baseUri ?? null, Configuration.basicAuthUserName ?? null, password ?? null]);
+  let state = states.get(key);
+  if (state === undefined) {
+    state = createState(checkOptions({
+      baseUrl: baseUri, username: Configuration.basicAuthUserName, password, logger: Logger,
+    }));
+    if (states.size >= MAX_STATES) {
+      const [oldest] = states.keys();
+      states.get(oldest).transport.close();
+      states.delete(oldest);
+    }
+    states.set(key, state);
+  }
+  return state;
+}
+
+const wireData = (out) => ({ data: out.data.map(toWire) });
+
+/** How each operation's OUTPUT (ENGINE.md) becomes the original's response value. */
+const RESULTS = {
+  createSendMessage: (out) => new models.SendMessageResponse(out),
+  getAppUserMessages: (out) => new models.GetAppUserMessagesResponse({
+    messages: new models.MessagesDto({ data: out.messages.data.map((m) => new models.MessageDto(m)) }),
+    metadata: out.metadata,
+  }),
+  getAppUserById: (out) => new models.GetAppUserByIdResponse(out),
+  // List items stay as received on the wire (snake_case), as the original returned them.
+  getAppUsers: (out) => new models.GetAppUsersResponse(wireData(out)),
+  createConfigureAccount: (out) => new models.ConfigureAccountResponse(out),
+  createIntegrateFacebookPage: (out) => out,
+  getFacebookPages: (out) => new models.GetFacebookPagesResponse(wireData(out)),
+  getFacebookAuthorisationURL: (out) => new models.GetFacebookAuthorisationURLResponse(out),
+};
+
+function deliver(callback, error, response, context) {
+  try {
+    callback(error, response, context);
+  } catch (err) {
+    // A throwing callback surfaces like any Node callback's would, not as a silent rejection.
+    queueMicrotask(() => { throw err; });
+  }
+}
+
+function invoke(op, id, body, callback) {
+  const context = { request: null, response: { statusCode: null, headers: {}, body: null } };
+  const promise = (async () => RESULTS[op](await perform(currentState(), op, id, body, null, context)))();
+  if (typeof callback === 'function') {
+    // These handlers also mark `promise` as handled, so callback-only callers never see an
+    // unhandled rejection; callers who await `promise` still get the rejection.
+    promise.then((response) => deliver(callback, null, response, context), (error) => deliver(callback, error, null, context));
+  }
+  return promise;
+}
+
+const AppUsersController = {
+  /** POST a message to an app user. */
+  createSendMessage: (appUserId, body, callback) => invoke('createSendMessage', appUserId, body, callback),
+  /** Messages of an app user, with metadata. */
+  getAppUserMessages: (appUserId, callback) => invoke('getAppUserMessages', appUserId, undefined, callback),
+  /** One app user. */
+  getAppUserById: (appUserId, callback) => invoke('getAppUserById', appUserId, undefined, callback),
+  /** The account's app users. */
+  getAppUsers: (callback) => invoke('getAppUsers', undefined, undefined, callback),
+};
+
+const ConfigurationController = {
+  /** Provisions the account. */
+  createConfigureAccount: (body, callback) => invoke('createConfigureAccount', undefined, body, callback),
+};
+
+const FacebookController = {
+  /** Integrates a Facebook page; the response is the raw body text. */
+  createIntegrateFacebookPage: (facebookPageId, callback) => invoke('createIntegrateFacebookPage', facebookPageId, undefined, callback),
+  /** The account's Facebook pages. */
+  getFacebookPages: (callback) => invoke('getFacebookPages', undefined, undefined, callback),
+  /** The Facebook authorisation URL. */
+  getFacebookAuthorisationURL: (callback) => invoke('getFacebookAuthorisationURL', undefined, undefined, callback),
+};
+
+module.exports = { Configuration, Logger, AppUsersController, ConfigurationController, FacebookController };

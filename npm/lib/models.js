@@ -1,0 +1,76 @@
+'use strict';
+
+// The original SDK's model classes, defined from one field table instead of one file per class.
+// Instances hold camelCase properties; constructors accept camelCase or wire (snake_case) keys;
+// toJSON() gives the wire names, deeply, so a model can be sent as a request body or compared
+// with what the server sends.
+
+/** Class name → its fields (camelCase); each wire name is the snake_case form. */
+const FIELDS = {
+  BaseMessageDto: ['text', 'channel'],
+  SendMessageResponse: ['channel', 'text'],
+  ConfigureAccountRequest: ['name', 'callbackUrl'],
+  ProvisionAccountRequest: ['name', 'callbackUrl'],
+  ConfigureAccountResponse: ['name', 'callbackUrl'],
+  AppUserDto: ['id', 'surname', 'givenName'],
+  GetAppUserByIdResponse: ['id', 'surname', 'givenName'],
+  AppUsersDto: ['data'],
+  GetAppUsersResponse: ['data'],
+  FacebookPageDto: ['id', 'name'],
+  FacebookPagesDto: ['data'],
+  GetFacebookPagesResponse: ['data'],
+  FacebookAuthorisationResponse: ['authorisationUrl'],
+  GetFacebookAuthorisationURLResponse: ['authorisationUrl'],
+  MessageDto: ['direction', 'text', 'channel', 'timestamp'],
+  MessagesDto: ['data'],
+  GetAppUserMessagesResponse: ['messages', 'metadata'],
+};
+
+const wireName = (name) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+function isPlain(value) {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Deep copy with wire (snake_case) keys; models serialise themselves. */
+function toWire(value) {
+  if (Array.isArray(value)) return value.map(toWire);
+  if (value instanceof Model) return value.toJSON();
+  if (!isPlain(value)) return value;
+  const out = {};
+  for (const key of Object.keys(value)) out[wireName(key)] = toWire(value[key]);
+  return out;
+}
+
+/** Base of every model class. */
+class Model {
+  /** @param {Record<string, unknown>} [obj] camelCase or snake_case keys */
+  constructor(obj) {
+    if (obj === null || obj === undefined || typeof obj !== 'object') return;
+    for (const [name, wire] of this.constructor.fields) {
+      const value = obj[name] !== undefined ? obj[name] : obj[wire];
+      if (value !== undefined) this[name] = value;
+    }
+  }
+
+  /** The wire (snake_case) form. */
+  toJSON() {
+    const out = {};
+    for (const [name, wire] of this.constructor.fields) {
+      if (this[name] !== undefined) out[wire] = toWire(this[name]);
+    }
+    return out;
+  }
+}
+
+const models = {};
+for (const [className, names] of Object.entries(FIELDS)) {
+  // A named class per entry so stack traces, inspect and `instanceof` read naturally.
+  const cls = { [className]: class extends Model {} }[className];
+  Object.defineProperty(cls, 'fields', { value: Object.freeze(names.map((n) => Object.freeze([n, wireName(n)]))) });
+  models[className] = cls;
+}
+
+module.exports = { models, Model, toWire };

@@ -1,0 +1,190 @@
+'use strict';
+
+// The default Node I/O: node:http / node:https with one keep-alive Agent per client, and env
+// proxies. `http.request` / `https.request` are looked up on the module objects at call time so
+// interceptor-style mocks (nock and friends) that patch them keep working.
+
+const http = require('node:http');
+const https = require('node:https');
+const tls = require('node:tls');
+const { proxyFor, proxyAuthorization } = require('./proxy');
+const { Failure, timedOut, aborted, tooLarge, fromNetworkError } = require('./failure');
+
+const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+
+/** An https Agent that reaches its targets through an HTTP CONNECT tunnel, then TLS. */
+class TunnelAgent extends https.Agent {
+  constructor(proxy, options) {
+    super(options);
+    this.proxyHost = proxy.hostname.replace(/^\[|\]$/g, '');
+    this.proxyPort = Number(proxy.port) || 80;
+    this.proxyAuth = proxyAuthorization(proxy);
+  }
+
+  createConnection(options, callback) {
+    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    const authority = `${host}:${options.port}`;
+    const headers = { host: authority };
+    if (this.proxyAuth !== null) headers['proxy-authorization'] = this.proxyAuth;
+    const connect = http.request({
+      host: this.proxyHost, port: this.proxyPort, method: 'CONNECT', path: authority, headers, agent: false,
+    });
+    connect.once('connect', (res, socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        const err = new Error(`CONNECT ${authority} answered ${res.statusCode}`);
+        err.code = 'ERR_PROXY_CONNECT';
+        callback(err);
+        return;
+      }
+      callback(null, tls.connect({ ...options, socket, servername: options.servername || options.host }));
+    });
+    connect.once('error', callback);
+    connect.end();
+    // The socket arrives through `callback` (supported by http.Agent#createSocket).
+    return undefined;
+  }
+}
+
+function originOf(url) {
+  const cut = url.indexOf('/', url.indexOf('//') + 2);
+  return cut < 0 ? url : url.slice(0, cut);
+}
+
+class NodeTransport {
+  /**
+   * @param {{ agent?: import('node:http').Agent | null, ca?: any }} options
+   */
+  constructor(options) {
+    this.agent = options.agent ?? null;
+    this.ca = options.ca;
+    // The proxy environment is read once, when the client is created.
+    this.env = {};
+    if (typeof process === 'object' && process.env) {
+      for (const name of PROXY_VARS) this.env[name] = process.env[name];
+    }
+    this.routes = new Map();
+    this.httpAgent = null;
+    this.httpsAgent = null;
+    this.tunnels = [];
+  }
+
+  /** How to reach one origin; computed once per origin. */
+  route(url) {
+    const origin = originOf(url);
+    let route = this.routes.get(origin);
+    if (route !== undefined) return route;
+    const target = new URL(origin);
+    const secure = target.protocol === 'https:';
+    const hostname = target.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(target.port) || (secure ? 443 : 80);
+    route = { origin, secure, host: hostname, port, agent: this.agent, proxy: null };
+    if (this.agent === null) {
+      const proxy = proxyFor(target, this.env);
+      if (proxy === null) {
+        route.agent = secure ? this.sharedHttps() : this.sharedHttp();
+      } else if (secure) {
+        const tunnel = new TunnelAgent(proxy, { keepAlive: true, ca: this.ca });
+        this.tunnels.push(tunnel);
+        route.agent = tunnel;
+      } else {
+        // http:// targets go to the proxy as absolute-URI requests over a keep-alive connection.
+        route.agent = this.sharedHttp();
+        route.proxy = {
+          host: proxy.hostname.replace(/^\[|\]$/g, ''),
+          port: Number(proxy.port) || 80,
+          hostHeader: target.host,
+          auth: proxyAuthorization(proxy),
+        };
+      }
+    }
+    this.routes.set(origin, route);
+    return route;
+  }
+
+  sharedHttp() {
+    return (this.httpAgent ??= new http.Agent({ keepAlive: true }));
+  }
+
+  sharedHttps() {
+    return (this.httpsAgent ??= new https.Agent({ keepAlive: true, ca: this.ca }));
+  }
+
+  /**
+   * Sends one request. Resolves `{ status, headers, body: Buffer }`; rejects with a Failure.
+   * @param {{ method: string, url: string, headers: Record<string, string>, body: string | null }} req
+   * @param {number} timeoutMs @param {AbortSignal | null} signal @param {number} maxBytes
+   */
+  send(req, timeoutMs, signal, maxBytes) {
+    const route = this.route(req.url);
+    let options;
+    if (route.proxy === null) {
+      options = {
+        host: route.host, port: route.port, method: req.method,
+        path: req.url.slice(route.origin.length) || '/', headers: req.headers, agent: route.agent,
+      };
+    } else {
+      const headers = { ...req.headers, host: route.proxy.hostHeader };
+      if (route.proxy.auth !== null) headers['proxy-authorization'] = route.proxy.auth;
+      options = {
+        host: route.proxy.host, port: route.proxy.port, method: req.method, path: req.url, headers, agent: route.agent,
+      };
+    }
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let timer = null;
+      // Module property looked up now, not captured at require time (see top of file).
+      const out = route.secure && route.proxy === null ? https.request(options) : http.request(options);
+
+      const finish = (failure, result) => {
+        if (settled) return;
+        settled = true;
+        if (timer !== null) clearTimeout(timer);
+        if (signal !== null) signal.removeEventListener('abort', onAbort);
+        if (failure !== null) {
+          out.destroy();
+          reject(failure);
+        } else resolve(result);
+      };
+      const onAbort = () => finish(aborted(req.method, req.url, signal.reason), null);
+
+      out.on('response', (res) => {
+        const declared = Number(res.headers['content-length']);
+        if (declared > maxBytes) {
+          finish(tooLarge(req.method, req.url, maxBytes), null);
+          return;
+        }
+        const chunks = [];
+        let size = 0;
+        res.on('data', (chunk) => {
+          size += chunk.length;
+          if (size > maxBytes) finish(tooLarge(req.method, req.url, maxBytes), null);
+          else chunks.push(chunk);
+        });
+        res.on('end', () => {
+          finish(null, {
+            status: res.statusCode,
+            headers: res.headers,
+            body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size),
+          });
+        });
+        res.on('error', (err) => finish(fromNetworkError(req.method, req.url, err), null));
+        res.on('aborted', () => finish(fromNetworkError(req.method, req.url, Object.assign(new Error('connection reset'), { code: 'ECONNRESET' })), null));
+      });
+      out.on('error', (err) => finish(fromNetworkError(req.method, req.url, err), null));
+      if (signal !== null) signal.addEventListener('abort', onAbort);
+      timer = setTimeout(() => finish(timedOut(req.method, req.url, timeoutMs), null), timeoutMs);
+      if (req.body === null) out.end();
+      else out.end(req.body);
+    });
+  }
+
+  /** Closes idle keep-alive sockets of the agents this transport created (not a custom agent). */
+  close() {
+    this.httpAgent?.destroy();
+    this.httpsAgent?.destroy();
+    for (const t of this.tunnels) t.destroy();
+  }
+}
+
+module.exports = { NodeTransport, TunnelAgent, Failure };

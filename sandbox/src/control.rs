@@ -1,0 +1,162 @@
+//! The `/sandbox/*` control endpoints used by tests and demos. They need no credentials, are
+//! never faulted and are not counted.
+
+use std::sync::Arc;
+
+use hyper::body::Incoming;
+use hyper::{Method, Request, StatusCode};
+use serde_json::{json, Value};
+
+use crate::app::App;
+use crate::http::{
+    bytes_response, json_object, json_response, method_not_allowed, read_body, route_not_found,
+    ApiError, Resp,
+};
+use crate::persist::{Snapshot, FORMAT};
+use crate::state::State;
+use crate::util::{lock, percent_decode};
+
+/// Routes a request under `/sandbox`.
+pub(crate) async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Resp {
+    let path = req.uri().path().to_owned();
+    let method = req.method().clone();
+    let result = match (path.as_str(), method) {
+        ("/sandbox/facebook/authorise", Method::GET) => Ok(facebook_login(app, &req).await),
+        ("/sandbox/facebook/authorise", _) => Ok(method_not_allowed("GET, OPTIONS")),
+        ("/sandbox/inbound", Method::POST) => match body(req).await {
+            Ok(bytes) => crate::inbound::receive(app, &bytes).await,
+            Err(e) => Err(e),
+        },
+        ("/sandbox/inbound", _) => Ok(method_not_allowed("POST, OPTIONS")),
+        ("/sandbox/faults", Method::GET) => Ok(ok(lock(&app.faults).to_json())),
+        ("/sandbox/faults", Method::POST) => match body(req).await {
+            Ok(bytes) => crate::faults::install(app, &bytes)
+                .map(|fault| json_response(StatusCode::CREATED, &fault)),
+            Err(e) => Err(e),
+        },
+        ("/sandbox/faults", Method::DELETE) => {
+            let cleared = lock(&app.faults).clear();
+            Ok(ok(json!({ "cleared": cleared })))
+        }
+        ("/sandbox/faults", _) => Ok(method_not_allowed("GET, POST, DELETE, OPTIONS")),
+        ("/sandbox/deliveries", Method::GET) => Ok(ok(lock(&app.deliveries).to_json())),
+        ("/sandbox/deliveries", Method::DELETE) => {
+            lock(&app.deliveries).clear();
+            Ok(ok(json!({ "cleared": true })))
+        }
+        ("/sandbox/deliveries", _) => Ok(method_not_allowed("GET, DELETE, OPTIONS")),
+        ("/sandbox/requests", Method::GET) => Ok(ok(lock(&app.counters).to_json())),
+        ("/sandbox/requests", Method::DELETE) => {
+            *lock(&app.counters) = Default::default();
+            Ok(ok(json!({ "cleared": true })))
+        }
+        ("/sandbox/requests", _) => Ok(method_not_allowed("GET, DELETE, OPTIONS")),
+        ("/sandbox/reset", Method::POST) => match body(req).await {
+            Ok(bytes) => reset(app, &bytes).await,
+            Err(e) => Err(e),
+        },
+        ("/sandbox/reset", _) => Ok(method_not_allowed("POST, OPTIONS")),
+        ("/sandbox/state", Method::GET) => Ok(state(app)),
+        ("/sandbox/state", _) => Ok(method_not_allowed("GET, OPTIONS")),
+        _ => Ok(route_not_found()),
+    };
+    result.unwrap_or_else(ApiError::into_response)
+}
+
+fn ok(value: Value) -> Resp {
+    json_response(StatusCode::OK, &value)
+}
+
+async fn body(req: Request<Incoming>) -> Result<bytes::Bytes, ApiError> {
+    let (parts, body) = req.into_parts();
+    read_body(&parts.headers, body).await
+}
+
+/// The page behind the authorisation URL: opening it with the account's `state` marks the
+/// Facebook user authenticated, standing in for Facebook's OAuth dialog.
+async fn facebook_login(app: &App, req: &Request<Incoming>) -> Resp {
+    let state = req
+        .uri()
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (k == "state")
+                .then(|| percent_decode(&v.replace('+', " ")))
+                .flatten()
+        });
+    let outcome = app
+        .mutate(|s| {
+            let expected = s.account.as_ref().map(|a| a.account_id.as_str());
+            if state.is_none() || state.as_deref() != expected {
+                return Err(ApiError::bad_request("unknown or missing state"));
+            }
+            s.facebook_authenticated = true;
+            Ok(())
+        })
+        .await;
+    let (status, title, text) = match outcome {
+        Ok(()) => (
+            StatusCode::OK,
+            "Facebook user authenticated",
+            "The sandbox Facebook user is now authenticated. You can close this page and list the Facebook pages.",
+        ),
+        Err(e) if e.status == StatusCode::BAD_REQUEST => (
+            StatusCode::BAD_REQUEST,
+            "Authorisation failed",
+            "This authorisation link is not valid for the provisioned account. Request a new one from GET /beta/conversations/facebook/authorise.",
+        ),
+        Err(e) => return e.into_response(),
+    };
+    let html = format!(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+         <body><h1>{title}</h1><p>{text}</p></body></html>\n"
+    );
+    bytes_response(status, "text/html; charset=utf-8", html)
+}
+
+/// Back to an empty (or, on request or when started with `--seed-demo`, the demo) world;
+/// clears faults, counters and deliveries too.
+async fn reset(app: &App, bytes: &[u8]) -> Result<Resp, ApiError> {
+    let seed = if bytes.iter().all(u8::is_ascii_whitespace) {
+        app.seed_demo
+    } else {
+        let body = json_object(bytes).ok_or_else(|| {
+            ApiError::bad_request("Not a valid reset request: expected {\"seed_demo\": bool}.")
+        })?;
+        match body.get("seed_demo") {
+            None | Some(Value::Null) => app.seed_demo,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                return Err(ApiError::bad_request(
+                    "Not a valid reset request: seed_demo must be a boolean.",
+                ))
+            }
+        }
+    };
+    app.mutate(|s| {
+        *s = if seed {
+            State::demo()
+        } else {
+            State::default()
+        };
+        Ok(())
+    })
+    .await?;
+    lock(&app.faults).clear();
+    *lock(&app.counters) = Default::default();
+    lock(&app.deliveries).clear();
+    Ok(ok(json!({ "reset": true, "seed_demo": seed })))
+}
+
+/// The whole state in the data-file format, for debugging and assertions.
+fn state(app: &App) -> Resp {
+    let store = lock(&app.store);
+    let snapshot = Snapshot {
+        format: FORMAT.to_owned(),
+        version: store.version,
+        state: store.state.clone(),
+    };
+    ok(serde_json::to_value(snapshot).unwrap_or_default())
+}

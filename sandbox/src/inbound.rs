@@ -1,0 +1,87 @@
+//! `POST /sandbox/inbound`: a Facebook user messages an integrated page. Creates or finds the
+//! app user, records a RECEIVED message, and pushes an event to the account's callback URL.
+
+use std::sync::Arc;
+
+use hyper::StatusCode;
+use serde_json::{json, Map, Value};
+
+use crate::app::App;
+use crate::http::{json_object, json_response, ApiError, Resp};
+use crate::state::{AppUser, Direction};
+use crate::util::{is_non_blank, uuid_v4};
+
+/// The event type pushed for an inbound message.
+pub(crate) const EVENT_TYPE: &str = "message.received";
+
+fn required(body: &Map<String, Value>, name: &str) -> Result<String, ApiError> {
+    match body.get(name) {
+        Some(Value::String(s)) if is_non_blank(s) => Ok(s.clone()),
+        _ => Err(ApiError::bad_request(format!(
+            "Not a valid inbound message: \"{name}\" must be a non-blank string."
+        ))),
+    }
+}
+
+/// Handles an inbound simulation request whose body has been read.
+pub(crate) async fn receive(app: &Arc<App>, bytes: &[u8]) -> Result<Resp, ApiError> {
+    let body = json_object(bytes).ok_or_else(|| {
+        ApiError::bad_request("Not a valid inbound message: the body must be a JSON object.")
+    })?;
+    let page_id = required(&body, "page_id")?;
+    let given_name = required(&body, "given_name")?;
+    let surname = required(&body, "surname")?;
+    let text = required(&body, "text")?;
+
+    let (user_id, message, event, callback) = app
+        .mutate(|s| {
+            let account = s.account.clone().ok_or_else(ApiError::not_provisioned)?;
+            if !s.integrated_pages.contains(&page_id) {
+                return Err(ApiError::bad_request(
+                    "The page is not integrated with the account.",
+                ));
+            }
+            let index = match s.users.iter().position(|u| {
+                u.page_id == page_id && u.given_name == given_name && u.surname == surname
+            }) {
+                Some(i) => i,
+                None => {
+                    s.users.push(AppUser {
+                        id: uuid_v4(),
+                        given_name: given_name.clone(),
+                        surname: surname.clone(),
+                        page_id: page_id.clone(),
+                        messages: Vec::new(),
+                    });
+                    s.users.len() - 1
+                }
+            };
+            let user = &mut s.users[index];
+            let message = user.push(Direction::Received, &text).to_json();
+            let event = json!({
+                "type": EVENT_TYPE,
+                "account_id": account.account_id,
+                "page_id": page_id,
+                "app_user": {
+                    "id": user.id,
+                    "given_name": user.given_name,
+                    "surname": user.surname,
+                },
+                "message": message,
+            });
+            Ok((user.id.clone(), message, event, account.callback_url))
+        })
+        .await?;
+
+    // Only after the message is durably stored: a callback never announces a lost message.
+    let delivery_id = callback.map(|url| crate::delivery::enqueue(app, url, event.clone()));
+    Ok(json_response(
+        StatusCode::CREATED,
+        &json!({
+            "app_user_id": user_id,
+            "message": message,
+            "event": event,
+            "delivery_id": delivery_id,
+        }),
+    ))
+}

@@ -1,0 +1,282 @@
+//! Request dispatch and the eight Conversations API operations under `/beta/conversations`.
+
+use std::sync::Arc;
+
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, HOST, ORIGIN};
+use hyper::{Method, Request, StatusCode};
+use serde_json::{json, Value};
+
+use crate::app::App;
+use crate::http::{
+    bytes_response, json_object, json_response, method_not_allowed, read_body, route_not_found,
+    ApiError, Resp,
+};
+use crate::server::ConnControl;
+use crate::state::{Account, Direction, State, FACEBOOK_PAGES};
+use crate::util::{is_http_url, is_non_blank, lock, percent_decode, uuid_v4};
+
+const API_PREFIX: &str = "/beta/conversations/";
+
+/// Entry point for every request: CORS, control routes, counting, faults, then the API.
+pub(crate) async fn dispatch(app: Arc<App>, conn: ConnControl, req: Request<Incoming>) -> Resp {
+    let origin: Option<HeaderValue> = req.headers().get(ORIGIN).cloned();
+    let mut resp = route(app, conn, req).await;
+    crate::cors::decorate(&mut resp, origin.as_ref());
+    resp
+}
+
+async fn route(app: Arc<App>, conn: ConnControl, req: Request<Incoming>) -> Resp {
+    let path = req.uri().path().to_owned();
+    let is_control = path == "/openapi.json" || path == "/sandbox" || path.starts_with("/sandbox/");
+    if !is_control {
+        lock(&app.counters).record(req.method().as_str(), &path);
+        let fault = lock(&app.faults).take(req.method().as_str(), &path);
+        if let Some(action) = fault {
+            return crate::faults::apply(action, app, conn, req).await;
+        }
+    }
+    if req.method() == Method::OPTIONS {
+        return crate::cors::preflight(req.headers());
+    }
+    if path == "/openapi.json" {
+        return match *req.method() {
+            Method::GET => crate::openapi::response(),
+            _ => method_not_allowed("GET, OPTIONS"),
+        };
+    }
+    if is_control {
+        return crate::control::handle(&app, req).await;
+    }
+    api(&app, req).await
+}
+
+/// The operations, keyed by the raw path segments after `/beta/conversations/`.
+enum Op {
+    Provision,
+    Authorise,
+    Pages,
+    Integrate(Option<String>),
+    Users,
+    User(Option<String>),
+    Messages(Option<String>),
+    SendMessage(Option<String>),
+}
+
+/// Handles an API request (no faults): routing, 404/405, auth, then the operation.
+pub(crate) async fn api(app: &Arc<App>, req: Request<Incoming>) -> Resp {
+    let path = req.uri().path().to_owned();
+    let Some(rest) = path.strip_prefix(API_PREFIX) else {
+        return route_not_found();
+    };
+    let segments: Vec<&str> = rest.split('/').collect();
+    let method = req.method().clone();
+    let is = |m: Method| method == m;
+    // Ids are percent-decoded; `None` means the decoded bytes were not UTF-8 (never valid).
+    let op = match segments.as_slice() {
+        ["provision"] if is(Method::POST) => Op::Provision,
+        ["provision"] => return method_not_allowed("POST, OPTIONS"),
+        ["facebook", "authorise"] if is(Method::GET) => Op::Authorise,
+        ["facebook", "authorise"] => return method_not_allowed("GET, OPTIONS"),
+        ["facebook", "pages"] if is(Method::GET) => Op::Pages,
+        ["facebook", "pages"] => return method_not_allowed("GET, OPTIONS"),
+        ["facebook", "pages", id, "integrate"] if is(Method::POST) => {
+            Op::Integrate(percent_decode(id))
+        }
+        ["facebook", "pages", _, "integrate"] => return method_not_allowed("POST, OPTIONS"),
+        ["users"] if is(Method::GET) => Op::Users,
+        ["users"] => return method_not_allowed("GET, OPTIONS"),
+        ["users", id] if is(Method::GET) => Op::User(percent_decode(id)),
+        ["users", _] => return method_not_allowed("GET, OPTIONS"),
+        ["users", id, "messages"] if is(Method::GET) => Op::Messages(percent_decode(id)),
+        ["users", id, "messages"] if is(Method::POST) => Op::SendMessage(percent_decode(id)),
+        ["users", _, "messages"] => return method_not_allowed("GET, POST, OPTIONS"),
+        _ => return route_not_found(),
+    };
+    if !app.authorised(req.headers()) {
+        return ApiError::unauthorized().into_response();
+    }
+    let result = match op {
+        Op::Provision => provision(app, req).await,
+        Op::Authorise => authorise(app, &req),
+        Op::Pages => pages(app),
+        Op::Integrate(id) => integrate(app, id).await,
+        Op::Users => users(app),
+        Op::User(id) => user(app, id),
+        Op::Messages(id) => messages(app, id),
+        Op::SendMessage(id) => send_message(app, id, req).await,
+    };
+    result.unwrap_or_else(ApiError::into_response)
+}
+
+fn provisioned(state: &State) -> Result<&Account, ApiError> {
+    state.account.as_ref().ok_or_else(ApiError::not_provisioned)
+}
+
+fn not_authenticated() -> ApiError {
+    ApiError::bad_request("The Facebook user isn't authenticated.")
+}
+
+fn user_not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "The app user does not exist.")
+}
+
+/// POST /provision `{name, callback_url?}`.
+async fn provision(app: &Arc<App>, req: Request<Incoming>) -> Result<Resp, ApiError> {
+    let (parts, body) = req.into_parts();
+    let bytes = read_body(&parts.headers, body).await?;
+    let invalid = || ApiError::bad_request("Not a valid request body.");
+    let body = json_object(&bytes).ok_or_else(invalid)?;
+    let name = match body.get("name") {
+        Some(Value::String(s)) if is_non_blank(s) => s.clone(),
+        _ => return Err(invalid()),
+    };
+    let callback_url = match body.get("callback_url") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if is_http_url(s) => Some(s.clone()),
+        _ => return Err(invalid()),
+    };
+    app.mutate(|state| {
+        if state.account.is_some() {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "The account has already been provisioned.",
+            ));
+        }
+        state.account = Some(Account {
+            name: name.clone(),
+            callback_url: callback_url.clone(),
+            account_id: uuid_v4(),
+        });
+        Ok(())
+    })
+    .await?;
+    Ok(json_response(
+        StatusCode::CREATED,
+        &json!({ "name": name, "callback_url": callback_url }),
+    ))
+}
+
+/// GET /facebook/authorise: a URL back into the sandbox that "authenticates" when opened.
+fn authorise(app: &App, req: &Request<Incoming>) -> Result<Resp, ApiError> {
+    let account_id = app.read(|s| provisioned(s).map(|a| a.account_id.clone()))?;
+    let host = req
+        .headers()
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]_".contains(&b))
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| app.addr.to_string());
+    let url = format!("http://{host}/sandbox/facebook/authorise?state={account_id}");
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({ "authorisation_url": url }),
+    ))
+}
+
+/// GET /facebook/pages.
+fn pages(app: &App) -> Result<Resp, ApiError> {
+    app.read(|s| {
+        provisioned(s)?;
+        if !s.facebook_authenticated {
+            return Err(not_authenticated());
+        }
+        let data: Vec<Value> = FACEBOOK_PAGES
+            .iter()
+            .map(|(id, name)| json!({ "id": id, "name": name }))
+            .collect();
+        Ok(json_response(StatusCode::OK, &json!({ "data": data })))
+    })
+}
+
+/// POST /facebook/pages/{id}/integrate: 200 with an empty text body, like the real API.
+async fn integrate(app: &App, id: Option<String>) -> Result<Resp, ApiError> {
+    app.mutate(|s| {
+        provisioned(s)?;
+        if !s.facebook_authenticated {
+            return Err(not_authenticated());
+        }
+        let id = id
+            .filter(|id| FACEBOOK_PAGES.iter().any(|(p, _)| p == id))
+            .ok_or_else(|| ApiError::bad_request("The facebookPageId is invalid."))?;
+        if !s.integrated_pages.contains(&id) {
+            s.integrated_pages.push(id);
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(bytes_response(
+        StatusCode::OK,
+        "text/plain; charset=utf-8",
+        "",
+    ))
+}
+
+/// GET /users.
+fn users(app: &App) -> Result<Resp, ApiError> {
+    app.read(|s| {
+        provisioned(s)?;
+        let data: Vec<Value> = s.users.iter().map(|u| u.summary()).collect();
+        Ok(json_response(StatusCode::OK, &json!({ "data": data })))
+    })
+}
+
+/// GET /users/{id}.
+fn user(app: &App, id: Option<String>) -> Result<Resp, ApiError> {
+    app.read(|s| {
+        provisioned(s)?;
+        let user = id.and_then(|id| s.user(&id)).ok_or_else(user_not_found)?;
+        Ok(json_response(StatusCode::OK, &user.summary()))
+    })
+}
+
+/// GET /users/{id}/messages, oldest first.
+fn messages(app: &App, id: Option<String>) -> Result<Resp, ApiError> {
+    app.read(|s| {
+        let account = provisioned(s)?;
+        let user = id.and_then(|id| s.user(&id)).ok_or_else(user_not_found)?;
+        let data: Vec<Value> = user.messages.iter().map(|m| m.to_json()).collect();
+        Ok(json_response(
+            StatusCode::OK,
+            &json!({
+                "messages": { "data": data },
+                "metadata": { "user_id": user.id, "account_id": account.account_id },
+            }),
+        ))
+    })
+}
+
+/// POST /users/{id}/messages `{text, channel}`: appends a SENT message.
+async fn send_message(
+    app: &App,
+    id: Option<String>,
+    req: Request<Incoming>,
+) -> Result<Resp, ApiError> {
+    let (parts, body) = req.into_parts();
+    let bytes = read_body(&parts.headers, body).await?;
+    let invalid = || ApiError::bad_request("The posted request is invalid.");
+    let body = json_object(&bytes).ok_or_else(invalid)?;
+    let field = |name: &str| match body.get(name) {
+        Some(Value::String(s)) if is_non_blank(s) => Ok(s.clone()),
+        _ => Err(invalid()),
+    };
+    let (text, channel) = (field("text")?, field("channel")?);
+    app.mutate(|s| {
+        provisioned(s)?;
+        let user = id
+            .as_deref()
+            .and_then(|id| s.user_mut(id))
+            .ok_or_else(user_not_found)?;
+        user.push(Direction::Sent, &text);
+        Ok(())
+    })
+    .await?;
+    Ok(json_response(
+        StatusCode::CREATED,
+        &json!({ "channel": channel, "text": text }),
+    ))
+}

@@ -223,10 +223,16 @@ impl ConfigBuilder {
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let deadline = self.deadline.unwrap_or(DEFAULT_DEADLINE);
         if timeout.is_zero() {
-            return Err(Error::invalid_input("timeoutMs", "timeout must be positive"));
+            return Err(Error::invalid_input(
+                "timeoutMs",
+                "timeout must be positive",
+            ));
         }
         if deadline.is_zero() {
-            return Err(Error::invalid_input("deadlineMs", "deadline must be positive"));
+            return Err(Error::invalid_input(
+                "deadlineMs",
+                "deadline must be positive",
+            ));
         }
         let max_response_bytes = self
             .max_response_bytes

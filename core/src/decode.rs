@@ -68,12 +68,7 @@ pub fn decode_as<T: DeserializeOwned>(op: Operation, status: u16, body: &[u8]) -
     }
     debug_assert_eq!(op.spec().response, ResponseKind::Json);
     let text = std::str::from_utf8(body).map_err(|e| {
-        Error::decode(
-            status,
-            "response body is not valid UTF-8",
-            body.to_vec(),
-        )
-        .with_source(e)
+        Error::decode(status, "response body is not valid UTF-8", body.to_vec()).with_source(e)
     })?;
     if text.trim().is_empty() {
         return Err(Error::decode(

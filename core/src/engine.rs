@@ -120,7 +120,11 @@ impl Engine {
 
     /// Builds an engine from the configuration as a JSON value (`null` means all defaults).
     pub fn from_value(value: Value) -> Engine {
-        let value = if value.is_null() { Value::Object(Map::new()) } else { value };
+        let value = if value.is_null() {
+            Value::Object(Map::new())
+        } else {
+            value
+        };
         match serde_json::from_value::<EngineConfig>(value) {
             Ok(cfg) => Engine::new(cfg),
             Err(e) => Engine {
@@ -346,7 +350,11 @@ fn take_fields<const N: usize>(
     let mut out: [Option<Value>; N] = std::array::from_fn(|_| None);
     for (slot, (wire, camel)) in out.iter_mut().zip(fields) {
         let a = map.remove(wire);
-        let b = if camel != wire { map.remove(camel) } else { None };
+        let b = if camel != wire {
+            map.remove(camel)
+        } else {
+            None
+        };
         if a.is_some() && b.is_some() {
             return Err(Error::invalid_input(
                 format!("body.{wire}"),
@@ -364,17 +372,29 @@ fn take_fields<const N: usize>(
     Ok(out)
 }
 
-fn string_field(field: &'static str, value: Option<Value>, required: bool) -> Result<Option<String>, Error> {
+fn string_field(
+    field: &'static str,
+    value: Option<Value>,
+    required: bool,
+) -> Result<Option<String>, Error> {
     match value {
         Some(Value::String(s)) => Ok(Some(s)),
         None | Some(Value::Null) if !required => Ok(None),
-        None | Some(Value::Null) => Err(Error::invalid_input(field, format!("{field} is required"))),
-        Some(_) => Err(Error::invalid_input(field, format!("{field} must be a string"))),
+        None | Some(Value::Null) => {
+            Err(Error::invalid_input(field, format!("{field} is required")))
+        }
+        Some(_) => Err(Error::invalid_input(
+            field,
+            format!("{field} must be a string"),
+        )),
     }
 }
 
 fn parse_message(json: &str) -> Result<BaseMessage, Error> {
-    let [text, channel] = take_fields(body_object(json)?, [("text", "text"), ("channel", "channel")])?;
+    let [text, channel] = take_fields(
+        body_object(json)?,
+        [("text", "text"), ("channel", "channel")],
+    )?;
     Ok(BaseMessage::new(
         string_field("body.text", text, true)?.unwrap_or_default(),
         string_field("body.channel", channel, true)?.unwrap_or_default(),

@@ -164,8 +164,14 @@ mod tests {
     #[test]
     fn backoff_doubles_with_full_jitter_and_caps() {
         let get = Operation::GetAppUsers;
-        assert_eq!(delay(get, 1, Outcome::Timeout, 0.5), Some(Duration::from_millis(100)));
-        assert_eq!(delay(get, 2, Outcome::Timeout, 0.5), Some(Duration::from_millis(200)));
+        assert_eq!(
+            delay(get, 1, Outcome::Timeout, 0.5),
+            Some(Duration::from_millis(100))
+        );
+        assert_eq!(
+            delay(get, 2, Outcome::Timeout, 0.5),
+            Some(Duration::from_millis(200))
+        );
         assert_eq!(delay(get, 3, Outcome::Timeout, 0.5), None);
         let policy = RetryPolicy {
             max_retries: 40,

@@ -29,7 +29,10 @@ pub(crate) fn required_text(field: &'static str, value: &str) -> Result<(), Erro
 pub(crate) fn base_url(url: &str) -> Result<&str, Error> {
     let trimmed = url.trim_end_matches('/');
     let bad = |why: &str| {
-        Error::invalid_input("baseUrl", format!("baseUrl {why}: {:?}", truncate(url, 200)))
+        Error::invalid_input(
+            "baseUrl",
+            format!("baseUrl {why}: {:?}", truncate(url, 200)),
+        )
     };
     http_url(trimmed).map_err(|why| bad(why))?;
     if trimmed.contains(['?', '#']) {
@@ -62,7 +65,10 @@ pub(crate) fn http_url(url: &str) -> Result<(), &'static str> {
 /// Basic auth forbids `:` in the user name; header values forbid control characters.
 pub(crate) fn username(user: &str) -> Result<(), Error> {
     if user.is_empty() {
-        return Err(Error::invalid_input("username", "username must not be empty"));
+        return Err(Error::invalid_input(
+            "username",
+            "username must not be empty",
+        ));
     }
     if user.contains(':') {
         return Err(Error::invalid_input(

@@ -1,0 +1,319 @@
+//! A ready async client for Rust programs (feature `client`): core's request building, decoding
+//! and retry policy driven over reqwest (rustls, keep-alive) and tokio timers.
+
+use crate::config::Config;
+use crate::decode::{decode_as, decode_text, is_success};
+use crate::error::Error;
+use crate::models::{
+    AppUser, BaseMessage, ConfigureAccountRequest, ConfigureAccountResponse,
+    GetAppUserMessagesResponse, GetAppUsersResponse, GetFacebookAuthorisationUrlResponse,
+    GetFacebookPagesResponse, SendMessageResponse,
+};
+use crate::operation::{Method, Operation};
+use crate::request::{build_request, header, Body, HttpRequest};
+use crate::retry::Outcome;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+/// The source of randomness for retry jitter: a number in `[0, 1)`.
+pub type Jitter = Arc<dyn Fn() -> f64 + Send + Sync>;
+
+/// An async client for one account. Cheap to clone (clones share the connection pool).
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    config: Arc<Config>,
+    jitter: Jitter,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How an attempt that did not succeed ended.
+enum Failure {
+    /// A non-2xx response, with its Retry-After header.
+    Response(RawResponse, Option<String>),
+    /// No usable response: how it failed (`None`: not worth retrying), and the error to report
+    /// if it is the last attempt.
+    Transport(Option<Outcome<'static>>, Error),
+}
+
+/// A raw response: what one attempt brought back.
+struct RawResponse {
+    status: u16,
+    body: Vec<u8>,
+}
+
+impl Client {
+    /// A client with its own keep-alive connection pool.
+    pub fn new(config: Config) -> Result<Client, Error> {
+        let http = reqwest::Client::builder()
+            .tcp_nodelay(true)
+            .pool_idle_timeout(Duration::from_secs(90))
+            // Redirects are reported, not followed: a redirected POST must not be replayed, and
+            // credentials must not travel to another host.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::transport("could not build the HTTP client").with_source(e))?;
+        Ok(Client::with_http_client(config, http))
+    }
+
+    /// A client over a caller-built reqwest client (custom TLS roots, proxies, ...).
+    pub fn with_http_client(config: Config, http: reqwest::Client) -> Client {
+        Client {
+            http,
+            config: Arc::new(config),
+            jitter: Arc::new(fastrand::f64),
+        }
+    }
+
+    /// Replaces the jitter source (tests use a constant to make delays deterministic).
+    pub fn with_jitter(mut self, jitter: impl Fn() -> f64 + Send + Sync + 'static) -> Client {
+        self.jitter = Arc::new(jitter);
+        self
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Sends a message to an app user (createSendMessage).
+    pub async fn send_message(
+        &self,
+        app_user_id: &str,
+        message: &BaseMessage,
+    ) -> Result<SendMessageResponse, Error> {
+        self.json(
+            Operation::CreateSendMessage,
+            Some(app_user_id),
+            Body::Message(message),
+        )
+        .await
+    }
+
+    /// The conversation with an app user (getAppUserMessages).
+    pub async fn list_messages(
+        &self,
+        app_user_id: &str,
+    ) -> Result<GetAppUserMessagesResponse, Error> {
+        self.json(Operation::GetAppUserMessages, Some(app_user_id), Body::None)
+            .await
+    }
+
+    /// One app user (getAppUserById).
+    pub async fn get_app_user(&self, app_user_id: &str) -> Result<AppUser, Error> {
+        self.json(Operation::GetAppUserById, Some(app_user_id), Body::None)
+            .await
+    }
+
+    /// All app users (getAppUsers).
+    pub async fn list_app_users(&self) -> Result<GetAppUsersResponse, Error> {
+        self.json(Operation::GetAppUsers, None, Body::None).await
+    }
+
+    /// Provisions the account (createConfigureAccount).
+    pub async fn provision_account(
+        &self,
+        request: &ConfigureAccountRequest,
+    ) -> Result<ConfigureAccountResponse, Error> {
+        self.json(
+            Operation::CreateConfigureAccount,
+            None,
+            Body::ConfigureAccount(request),
+        )
+        .await
+    }
+
+    /// Integrates a Facebook page (createIntegrateFacebookPage); returns the raw body.
+    pub async fn integrate_facebook_page(&self, facebook_page_id: &str) -> Result<String, Error> {
+        let op = Operation::CreateIntegrateFacebookPage;
+        let raw = self.execute(op, Some(facebook_page_id), Body::None).await?;
+        decode_text(op, raw.status, &raw.body)
+    }
+
+    /// The Facebook pages the authenticated Facebook user manages (getFacebookPages).
+    pub async fn list_facebook_pages(&self) -> Result<GetFacebookPagesResponse, Error> {
+        self.json(Operation::GetFacebookPages, None, Body::None)
+            .await
+    }
+
+    /// Where the Facebook user authorises the account (getFacebookAuthorisationURL).
+    pub async fn get_facebook_authorisation_url(
+        &self,
+    ) -> Result<GetFacebookAuthorisationUrlResponse, Error> {
+        self.json(Operation::GetFacebookAuthorisationUrl, None, Body::None)
+            .await
+    }
+
+    async fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        op: Operation,
+        id: Option<&str>,
+        body: Body<'_>,
+    ) -> Result<T, Error> {
+        let raw = self.execute(op, id, body).await?;
+        decode_as(op, raw.status, &raw.body)
+    }
+
+    /// Builds the request, then runs attempts until success, a final failure, or the deadline.
+    async fn execute(
+        &self,
+        op: Operation,
+        id: Option<&str>,
+        body: Body<'_>,
+    ) -> Result<RawResponse, Error> {
+        let request = build_request(&self.config, op, id, body)?;
+        let started = Instant::now();
+        let deadline = self.config.deadline();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let remaining = deadline.saturating_sub(started.elapsed());
+            if remaining.is_zero() {
+                return Err(deadline_error(deadline));
+            }
+            let per_attempt = self.config.timeout().min(remaining);
+            let result = match tokio::time::timeout(per_attempt, self.attempt(&request)).await {
+                Ok(result) => result,
+                Err(_) if per_attempt < self.config.timeout() => {
+                    Err((Some(Outcome::Timeout), deadline_error(deadline)))
+                }
+                Err(_) => Err((
+                    Some(Outcome::Timeout),
+                    Error::timeout(format!(
+                        "the request timed out after {} ms",
+                        per_attempt.as_millis()
+                    )),
+                )),
+            };
+            let failure = match result {
+                Ok((raw, _)) if is_success(raw.status) => return Ok(raw),
+                Ok((raw, retry_after)) => Failure::Response(raw, retry_after),
+                Err((outcome, error)) => Failure::Transport(outcome, error),
+            };
+            let outcome = match &failure {
+                Failure::Response(raw, retry_after) => Some(Outcome::Status {
+                    status: raw.status,
+                    retry_after: retry_after.as_deref(),
+                }),
+                Failure::Transport(outcome, _) => *outcome,
+            };
+            let delay = outcome.and_then(|outcome| {
+                self.config.retry().delay(
+                    op,
+                    attempt,
+                    outcome,
+                    started.elapsed(),
+                    deadline,
+                    SystemTime::now(),
+                    (self.jitter)(),
+                )
+            });
+            match (delay, failure) {
+                (Some(wait), _) => tokio::time::sleep(wait).await,
+                // A final non-2xx response is decoded by the caller into the documented error.
+                (None, Failure::Response(raw, _)) => return Ok(raw),
+                (None, Failure::Transport(_, error)) => return Err(error),
+            }
+        }
+    }
+
+    /// One attempt: send the request and read the whole (capped) body.
+    async fn attempt(
+        &self,
+        request: &HttpRequest,
+    ) -> Result<(RawResponse, Option<String>), (Option<Outcome<'static>>, Error)> {
+        let method = match request.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+        };
+        let mut builder = self.http.request(method, &request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
+        }
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        } else if request.method == Method::Post {
+            builder = builder.header("content-length", "0");
+        }
+        let mut response = builder.send().await.map_err(classify)?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let cap = self.config.max_response_bytes();
+        if response
+            .content_length()
+            .is_some_and(|len| len > cap as u64)
+        {
+            return Err((None, too_large(status, cap)));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+            if body.len() + chunk.len() > cap {
+                return Err((None, too_large(status, cap)));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok((RawResponse { status, body }, retry_after))
+    }
+}
+
+fn too_large(status: u16, cap: usize) -> Error {
+    Error::decode(
+        status,
+        format!("response body exceeds the {cap}-byte limit"),
+        Vec::new(),
+    )
+}
+
+fn deadline_error(deadline: Duration) -> Error {
+    Error::timeout(format!(
+        "the call's deadline of {} ms was exceeded",
+        deadline.as_millis()
+    ))
+}
+
+/// Sorts a reqwest failure: a connect failure proves the request never left.
+fn classify(e: reqwest::Error) -> (Option<Outcome<'static>>, Error) {
+    if e.is_connect() {
+        let what = describe_connect(&e);
+        (
+            Some(Outcome::Refused),
+            Error::transport(what).with_source(e),
+        )
+    } else if e.is_timeout() {
+        (
+            Some(Outcome::Timeout),
+            Error::timeout("the request timed out").with_source(e),
+        )
+    } else {
+        (
+            Some(Outcome::Reset),
+            Error::transport("the connection failed after the request was sent (reset or closed)")
+                .with_source(e),
+        )
+    }
+}
+
+fn describe_connect(e: &reqwest::Error) -> String {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::ConnectionRefused {
+                return "connection refused".into();
+            }
+        }
+        source = s.source();
+    }
+    "could not connect (DNS, TCP or TLS failure)".into()
+}

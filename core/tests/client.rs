@@ -1,0 +1,429 @@
+//! The Rust client against a scripted HTTP/1.1 server on a real loopback socket.
+#![cfg(feature = "client")]
+
+use conversations_core::models::{BaseMessage, ConfigureAccountRequest};
+use conversations_core::{Client, Config, ErrorKind};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+#[derive(Clone)]
+enum Action {
+    Respond(u16, Vec<(&'static str, String)>, Vec<u8>),
+    Stall,
+    Reset,
+}
+
+fn ok(body: &str) -> Action {
+    Action::Respond(200, vec![], body.as_bytes().to_vec())
+}
+
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Default)]
+struct State {
+    script: VecDeque<Action>,
+    seen: Vec<Seen>,
+    connections: usize,
+}
+
+struct Server {
+    url: String,
+    state: Arc<Mutex<State>>,
+}
+
+impl Server {
+    async fn start(script: Vec<Action>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let state = Arc::new(Mutex::new(State {
+            script: script.into(),
+            ..State::default()
+        }));
+        let st = state.clone();
+        tokio::spawn(async move {
+            while let Ok((sock, _)) = listener.accept().await {
+                st.lock().unwrap().connections += 1;
+                tokio::spawn(serve(sock, st.clone()));
+            }
+        });
+        Server { url, state }
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.state.lock().unwrap().seen.clone()
+    }
+
+    fn connections(&self) -> usize {
+        self.state.lock().unwrap().connections
+    }
+
+    fn client(
+        &self,
+        tweak: impl FnOnce(conversations_core::ConfigBuilder) -> conversations_core::ConfigBuilder,
+    ) -> Client {
+        let config = tweak(
+            Config::builder()
+                .base_url(&self.url)
+                .credentials("key", "secret"),
+        )
+        .build()
+        .unwrap();
+        Client::new(config).unwrap().with_jitter(|| 0.0)
+    }
+}
+
+async fn serve(mut sock: TcpStream, state: Arc<Mutex<State>>) {
+    let mut buf = Vec::new();
+    loop {
+        // Read one request head (and its body by content-length).
+        let head_end = loop {
+            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+            let mut chunk = [0u8; 4096];
+            match sock.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        };
+        let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+        let mut lines = head.split("\r\n");
+        let mut first = lines.next().unwrap().split(' ');
+        let method = first.next().unwrap().to_string();
+        let path = first.next().unwrap().to_string();
+        let headers: Vec<(String, String)> = lines
+            .filter(|l| !l.is_empty())
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let len: usize = headers
+            .iter()
+            .find(|(k, _)| k == "content-length")
+            .map(|(_, v)| v.parse().unwrap())
+            .unwrap_or(0);
+        while buf.len() < head_end + len {
+            let mut chunk = [0u8; 4096];
+            match sock.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+        let body = String::from_utf8_lossy(&buf[head_end..head_end + len]).to_string();
+        buf.drain(..head_end + len);
+        let action = {
+            let mut st = state.lock().unwrap();
+            st.seen.push(Seen {
+                method,
+                path,
+                headers,
+                body,
+            });
+            st.script.pop_front().unwrap_or_else(|| ok("{}"))
+        };
+        match action {
+            Action::Respond(status, headers, body) => {
+                let mut out = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\n", body.len());
+                for (k, v) in headers {
+                    out.push_str(&format!("{k}: {v}\r\n"));
+                }
+                out.push_str("\r\n");
+                let mut bytes = out.into_bytes();
+                bytes.extend_from_slice(&body);
+                if sock.write_all(&bytes).await.is_err() {
+                    return;
+                }
+            }
+            Action::Stall => {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                return;
+            }
+            Action::Reset => {
+                let _ = sock.set_linger(Some(Duration::ZERO));
+                return;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn all_eight_operations_send_the_documented_requests() {
+    let server = Server::start(vec![
+        ok(r#"{"channel":"facebook","text":"Hello"}"#),
+        ok(r#"{"messages":{"data":[{"direction":"RECEIVED","text":"Hi","channel":"FACEBOOK","timestamp":"2017-12-12T18:18:40.000Z"}]},"metadata":{"user_id":"u 1","account_id":"acc"}}"#),
+        ok(r#"{"id":"u 1","surname":"Sims","given_name":"Ben"}"#),
+        ok(r#"{"data":[{"id":"u 1","surname":"Sims","given_name":"Ben"}]}"#),
+        Action::Respond(201, vec![], br#"{"name":"Acme","callback_url":"http://cb.example.test/"}"#.to_vec()),
+        ok(""),
+        ok(r#"{"data":[{"id":"p1","name":"Page"}]}"#),
+        ok(r#"{"authorisation_url":"https://fb.example.test/auth"}"#),
+    ])
+    .await;
+    let client = server.client(|b| b);
+    let sent = client
+        .send_message("u 1", &BaseMessage::new("Hello", "facebook"))
+        .await
+        .unwrap();
+    assert_eq!(sent.text, "Hello");
+    let history = client.list_messages("u 1").await.unwrap();
+    assert_eq!(history.messages.data.len(), 1);
+    assert_eq!(
+        history.messages.data[0].timestamp.as_str(),
+        "2017-12-12T18:18:40.000Z"
+    );
+    assert_eq!(history.metadata.unwrap().account_id.as_deref(), Some("acc"));
+    assert_eq!(
+        client
+            .get_app_user("u 1")
+            .await
+            .unwrap()
+            .given_name
+            .as_deref(),
+        Some("Ben")
+    );
+    assert_eq!(client.list_app_users().await.unwrap().data.len(), 1);
+    let account = client
+        .provision_account(
+            &ConfigureAccountRequest::new("Acme").with_callback_url("http://cb.example.test/"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        account.callback_url.as_deref(),
+        Some("http://cb.example.test/")
+    );
+    assert_eq!(client.integrate_facebook_page("p1").await.unwrap(), "");
+    assert_eq!(client.list_facebook_pages().await.unwrap().data[0].id, "p1");
+    assert_eq!(
+        client
+            .get_facebook_authorisation_url()
+            .await
+            .unwrap()
+            .authorisation_url,
+        "https://fb.example.test/auth"
+    );
+
+    let seen = server.seen();
+    let expected = [
+        ("POST", "/beta/conversations/users/u%201/messages"),
+        ("GET", "/beta/conversations/users/u%201/messages"),
+        ("GET", "/beta/conversations/users/u%201"),
+        ("GET", "/beta/conversations/users"),
+        ("POST", "/beta/conversations/provision"),
+        ("POST", "/beta/conversations/facebook/pages/p1/integrate"),
+        ("GET", "/beta/conversations/facebook/pages"),
+        ("GET", "/beta/conversations/facebook/authorise"),
+    ];
+    assert_eq!(seen.len(), 8);
+    for (s, (method, path)) in seen.iter().zip(expected) {
+        assert_eq!((s.method.as_str(), s.path.as_str()), (method, path));
+        assert_eq!(s.header("authorization"), Some("Basic a2V5OnNlY3JldA=="));
+        assert_eq!(
+            s.header("user-agent"),
+            Some("messagemedia-conversations-sdk-1.0.0")
+        );
+    }
+    assert_eq!(seen[0].body, r#"{"text":"Hello","channel":"facebook"}"#);
+    assert_eq!(
+        seen[0].header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    // No JSON accept header: reqwest's "*/*" (any type) is equivalent to none (RFC 9110 12.5.1).
+    assert!(matches!(seen[5].header("accept"), None | Some("*/*")));
+    assert_eq!(seen[5].body, "");
+    assert_eq!(seen[3].header("accept"), Some("application/json"));
+    // Keep-alive: one connection served all eight calls.
+    assert_eq!(server.connections(), 1);
+}
+
+#[tokio::test]
+async fn documented_errors_keep_status_message_and_body() {
+    let server = Server::start(vec![Action::Respond(
+        404,
+        vec![],
+        br#"{"message":"no"}"#.to_vec(),
+    )])
+    .await;
+    let err = server
+        .client(|b| b)
+        .get_app_user("ghost")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Api);
+    assert_eq!(err.code(), "api");
+    assert_eq!(err.status(), Some(404));
+    assert_eq!(err.message(), "The app user does not exist.");
+    assert_eq!(err.body(), Some(&br#"{"message":"no"}"#[..]));
+}
+
+#[tokio::test]
+async fn get_is_retried_on_503_then_succeeds() {
+    let unavailable = Action::Respond(503, vec![], b"<html>busy</html>".to_vec());
+    let server = Server::start(vec![unavailable.clone(), unavailable, ok(r#"{"data":[]}"#)]).await;
+    let users = server.client(|b| b).list_app_users().await.unwrap();
+    assert!(users.data.is_empty());
+    assert_eq!(server.seen().len(), 3);
+}
+
+#[tokio::test]
+async fn get_gives_up_after_two_retries_with_the_last_status() {
+    let bad = Action::Respond(502, vec![], b"bad gateway".to_vec());
+    let server = Server::start(vec![bad.clone(), bad.clone(), bad.clone(), bad]).await;
+    let err = server.client(|b| b).list_app_users().await.unwrap_err();
+    assert_eq!(err.status(), Some(502));
+    assert_eq!(err.message(), "HTTP Response Not OK");
+    assert_eq!(server.seen().len(), 3);
+}
+
+#[tokio::test]
+async fn retry_after_seconds_is_honoured() {
+    let server = Server::start(vec![
+        Action::Respond(429, vec![("retry-after", "1".into())], vec![]),
+        ok(r#"{"data":[]}"#),
+    ])
+    .await;
+    let started = Instant::now();
+    server.client(|b| b).list_app_users().await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(950));
+    assert_eq!(server.seen().len(), 2);
+}
+
+#[tokio::test]
+async fn post_is_sent_once_on_503_and_on_reset() {
+    let server = Server::start(vec![Action::Respond(503, vec![], vec![])]).await;
+    let client = server.client(|b| b);
+    let err = client
+        .send_message("u1", &BaseMessage::new("x", "facebook"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(server.seen().len(), 1);
+
+    let server = Server::start(vec![Action::Reset]).await;
+    let err = server
+        .client(|b| b)
+        .send_message("u1", &BaseMessage::new("x", "facebook"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "transport");
+    assert_eq!(server.seen().len(), 1);
+}
+
+#[tokio::test]
+async fn stalled_server_times_out_and_get_retries_within_the_deadline() {
+    let server = Server::start(vec![Action::Stall, Action::Stall, Action::Stall]).await;
+    let started = Instant::now();
+    let err = server
+        .client(|b| b.timeout(Duration::from_millis(200)))
+        .list_app_users()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "timeout");
+    assert_eq!(server.seen().len(), 3);
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // A POST that timed out may have been processed: never repeated.
+    let server = Server::start(vec![Action::Stall]).await;
+    let err = server
+        .client(|b| b.timeout(Duration::from_millis(200)))
+        .send_message("u1", &BaseMessage::new("x", "facebook"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "timeout");
+    assert_eq!(server.seen().len(), 1);
+}
+
+#[tokio::test]
+async fn overall_deadline_bounds_the_call() {
+    let server = Server::start(vec![Action::Stall]).await;
+    let started = Instant::now();
+    let err = server
+        .client(|b| b.deadline(Duration::from_millis(300)))
+        .list_app_users()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert!(err.message().contains("deadline"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn refused_connection_is_a_transport_error_and_post_is_retried() {
+    // Bind then drop to get a port nobody listens on.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let config = Config::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
+    let client = Client::new(config).unwrap().with_jitter(|| 0.0);
+    let err = client
+        .send_message("u1", &BaseMessage::new("x", "facebook"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "transport");
+    assert_eq!(err.message(), "connection refused");
+    assert!(std::error::Error::source(&err).is_some());
+}
+
+#[tokio::test]
+async fn response_size_cap_and_malformed_bodies() {
+    let server = Server::start(vec![ok(&"x".repeat(2048)), ok(r#"{"data":[{"id":1}]}"#)]).await;
+    let client = server.client(|b| b.max_response_bytes(1024));
+    let err = client.list_app_users().await.unwrap_err();
+    assert_eq!(err.code(), "decode");
+    assert!(err.message().contains("1024-byte limit"), "{err:?}");
+    let err = client.list_app_users().await.unwrap_err();
+    assert_eq!(err.code(), "decode");
+    assert_eq!(err.body(), Some(&br#"{"data":[{"id":1}]}"#[..]));
+}
+
+#[tokio::test]
+async fn invalid_input_is_rejected_before_any_request() {
+    let server = Server::start(vec![]).await;
+    let client = server.client(|b| b);
+    let err = client.get_app_user(" ").await.unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("invalid_input", Some("appUserId"))
+    );
+    let err = client
+        .send_message("u1", &BaseMessage::new("", "facebook"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("body.text"));
+    assert!(server.seen().is_empty());
+}
+
+#[test]
+fn debug_output_never_shows_the_password() {
+    let config = Config::builder()
+        .credentials("key", "hunter2-canary")
+        .build()
+        .unwrap();
+    let client = Client::new(config.clone()).unwrap();
+    for text in [format!("{config:?}"), format!("{client:?}")] {
+        assert!(!text.contains("hunter2-canary"), "{text}");
+        assert!(!text.contains("a2V5Omh1bnRlcjItY2FuYXJ5"), "{text}");
+        assert!(text.contains("[redacted]"));
+    }
+}

@@ -34,7 +34,7 @@ pub(crate) fn base_url(url: &str) -> Result<&str, Error> {
             format!("baseUrl {why}: {:?}", truncate(url, 200)),
         )
     };
-    http_url(trimmed).map_err(|why| bad(why))?;
+    http_url(trimmed).map_err(bad)?;
     if trimmed.contains(['?', '#']) {
         return Err(bad("must not have a query or fragment"));
     }

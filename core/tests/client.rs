@@ -156,6 +156,9 @@ async fn serve(mut sock: TcpStream, state: Arc<Mutex<State>>) {
                 return;
             }
             Action::Reset => {
+                // A zero linger makes the close an RST, which is what we want to simulate; with
+                // zero it does not block the thread, the reason for the deprecation.
+                #[allow(deprecated)]
                 let _ = sock.set_linger(Some(Duration::ZERO));
                 return;
             }

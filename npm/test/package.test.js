@@ -1,0 +1,74 @@
+'use strict';
+
+// Packaging: `npm pack`, install the tarball into a fresh project with no Rust toolchain on PATH,
+// then `require` and `import` it and make one call against a local server.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { startApi } = require('../test-support/api');
+
+const pkgDir = path.join(__dirname, '..');
+const hasAddon = fs.readdirSync(pkgDir).some((f) => f.endsWith('.node'));
+
+function run(cmd, args, options) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('error', (err) => resolve({ code: -1, out: String(err) }));
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+}
+
+test('npm pack → install without cargo on PATH → require and import work', { timeout: 90_000 }, async (t) => {
+  assert.ok(hasAddon, 'no *.node in npm/: build the addon first (make addon)');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'conv-pack-'));
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  // No Rust toolchain: the package must work from what it ships.
+  const PATH = process.env.PATH.split(path.delimiter).filter((p) => !/cargo|rustup/.test(p)).join(path.delimiter);
+  const env = { ...process.env, PATH, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  delete env.CARGO_HOME;
+  delete env.RUSTUP_HOME;
+  const where = await run('sh', ['-c', 'command -v cargo || echo none'], { env });
+  assert.match(where.out, /none/, 'cargo still on PATH');
+
+  const packed = await run('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: pkgDir, env });
+  assert.equal(packed.code, 0, packed.out);
+  const info = JSON.parse(packed.out.slice(packed.out.indexOf('[')));
+  const files = info[0].files.map((f) => f.path).sort();
+  for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'index.d.mts', 'package.json', 'lib/client.js', 'lib/engine.js']) {
+    assert.ok(files.includes(f), `tarball lacks ${f}`);
+  }
+  assert.ok(files.some((f) => f.endsWith('.node')), 'tarball lacks the addon');
+  assert.ok(!files.some((f) => /^(test|test-support|node_modules)\//.test(f)), `tarball has test files: ${files}`);
+
+  const app = path.join(tmp, 'app');
+  fs.mkdirSync(app);
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
+  const installed = await run('npm', ['install', '--offline', '--ignore-scripts', path.join(tmp, info[0].filename)], { cwd: app, env });
+  assert.equal(installed.code, 0, installed.out);
+
+  const api = await startApi();
+  t.after(() => api.close());
+  const cjs = await run(process.execPath, ['-e', `
+    const { ConversationsClient, AppUsersController, Configuration } = require('messagemedia-conversations-sdk');
+    if (!require.resolve('messagemedia-conversations-sdk').includes('node_modules')) throw new Error('not the installed copy');
+    new ConversationsClient({ username: 'k', password: 'p', baseUrl: process.env.API_URL }).listAppUsers()
+      .then((r) => console.log('cjs', r.data.length));
+  `], { cwd: app, env: { ...env, API_URL: api.url } });
+  assert.equal(cjs.code, 0, cjs.out);
+  assert.match(cjs.out, /cjs 2/);
+
+  const esm = await run(process.execPath, ['--input-type=module', '-e', `
+    import { ConversationsClient } from 'messagemedia-conversations-sdk';
+    const r = await new ConversationsClient({ username: 'k', password: 'p', baseUrl: process.env.API_URL }).getAppUser('u1').catch((e) => e.name);
+    console.log('esm', r);
+  `], { cwd: app, env: { ...env, API_URL: api.url } });
+  assert.equal(esm.code, 0, esm.out);
+  assert.match(esm.out, /esm NotFoundError/);
+});

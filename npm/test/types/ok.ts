@@ -1,0 +1,77 @@
+// Typed usage of both surfaces; must compile under --strict.
+import * as http from 'node:http';
+import {
+  ConversationsClient, ConversationsError, NotFoundError, InvalidInputError, APIException,
+  Configuration, Logger, AppUsersController, ConfigurationController, FacebookController,
+  BaseMessageDto, ConfigureAccountRequest, GetAppUsersResponse, GetAppUserMessagesResponse,
+  type AppUser, type MessageList, type ClientOptions, type HttpContext,
+} from 'messagemedia-conversations-sdk';
+
+async function modern(): Promise<void> {
+  const options: ClientOptions = {
+    username: 'key', password: 'secret', baseUrl: 'http://127.0.0.1:1', timeoutMs: 1000, deadlineMs: 5000,
+    maxRetries: 1, userAgent: 'app/1', agent: new http.Agent({ keepAlive: true }), logger: console,
+  };
+  const client = new ConversationsClient(options);
+  const withFetch = new ConversationsClient({ fetch: globalThis.fetch });
+  const ac = new AbortController();
+  const sent: { channel: string; text: string } = await client.sendMessage('id', { text: 't', channel: 'facebook' }, { signal: ac.signal });
+  const list: MessageList = await client.listMessages('id', { timeoutMs: 100 });
+  const user: AppUser = await client.getAppUser('id');
+  const given: string | null = user.givenName;
+  const users = await withFetch.listAppUsers();
+  const first: string = users.data[0].id;
+  const account = await client.provisionAccount({ name: 'n', callbackUrl: 'https://c' });
+  const raw: string = await client.integrateFacebookPage('page');
+  const pages = await client.listFacebookPages();
+  const url: string = (await client.getFacebookAuthorisationUrl()).authorisationUrl;
+  const base: string = client.baseUrl;
+  client.close();
+  try {
+    await client.getAppUser('x');
+  } catch (err) {
+    if (err instanceof NotFoundError) {
+      const status: number = err.status;
+      const body: string | null = err.body;
+    } else if (err instanceof InvalidInputError) {
+      const field: string | null = err.field;
+    } else if (err instanceof ConversationsError) {
+      const code: 'api' | 'timeout' | 'transport' | 'decode' | 'invalid_input' | 'aborted' = err.code;
+    }
+  }
+  void [sent, list, given, first, account, raw, pages, url, base];
+}
+
+function compat(): void {
+  Configuration.basicAuthUserName = 'API_KEY';
+  Configuration.basicAuthPassword = 'API_SECRET';
+  Configuration.BASEURI = 'http://127.0.0.1:8080';
+  Logger.warn = (message: string) => { void message; };
+  const body = new BaseMessageDto({ text: 'Hello', channel: 'facebook' });
+  AppUsersController.createSendMessage('id', body, (error, response, context: HttpContext) => {
+    if (error) {
+      const e: APIException = error;
+      const msg: string = e.errorMessage;
+      const code: number | null = e.errorCode;
+      const raw: string | null = e.errorResponse;
+      void [msg, code, raw];
+    } else {
+      const text: string | undefined = response?.text;
+      void text;
+    }
+    const status: number | null = context.response.statusCode;
+    void status;
+  });
+  const p: Promise<GetAppUsersResponse> = AppUsersController.getAppUsers();
+  AppUsersController.getAppUserMessages('id').then((r: GetAppUserMessagesResponse) => r.messages?.data?.[0]?.direction);
+  AppUsersController.getAppUserById('id', () => {});
+  ConfigurationController.createConfigureAccount(new ConfigureAccountRequest({ name: 'n', callback_url: 'u' }));
+  ConfigurationController.createConfigureAccount({ name: 'n', callbackUrl: 'u' });
+  FacebookController.createIntegrateFacebookPage('page').then((s: string) => s.length);
+  FacebookController.getFacebookPages((err, res) => res?.data?.[0]?.id);
+  FacebookController.getFacebookAuthorisationURL().then((r) => r.authorisationUrl);
+  void p;
+}
+
+void modern;
+void compat;

@@ -6,7 +6,7 @@ CARGO ?= cargo
 NPM_DIR := npm
 ADDON := $(NPM_DIR)/conversations.linux-x64-gnu.node
 
-.PHONY: test rust-test lint addon addon-release node-deps node-test demo package clean
+.PHONY: test rust-test lint addon addon-release node-deps node-test demo sandbox-bin package clean
 
 ## Every test: formatting, lints, Rust, Node.
 test: lint rust-test node-test
@@ -36,6 +36,17 @@ $(NPM_DIR)/node_modules/.package-lock.json: $(NPM_DIR)/package.json $(wildcard $
 
 node-test: addon node-deps
 	node --test --test-concurrency=2 $(NPM_DIR)/test/
+
+sandbox-bin:
+	$(CARGO) build -p conversations-sandbox
+
+examples/node/node_modules/.package-lock.json: examples/node/package.json
+	cd examples/node && npm install --no-audit --no-fund --no-package-lock
+	touch $@
+
+## The README's demo: the Node quickstart against a fresh sandbox.
+demo: addon sandbox-bin examples/node/node_modules/.package-lock.json
+	@scripts/with-sandbox.sh node examples/node/quickstart.js {URL}
 
 clean:
 	$(CARGO) clean

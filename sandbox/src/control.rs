@@ -88,9 +88,11 @@ async fn facebook_login(app: &App, req: &Request<Incoming>) -> Resp {
         });
     let outcome = app
         .mutate(|s| {
-            let expected = s.account.as_ref().map(|a| a.account_id.as_str());
-            if state.is_none() || state.as_deref() != expected {
-                return Err(ApiError::bad_request("unknown or missing state"));
+            let Some(state) = state.as_deref() else {
+                return Err(ApiError::bad_request("missing state"));
+            };
+            if s.account.as_ref().map(|a| a.account_id.as_str()) != Some(state) {
+                return Err(ApiError::new(StatusCode::NOT_FOUND, "unknown state"));
             }
             s.facebook_authenticated = true;
             Ok(())
@@ -104,6 +106,11 @@ async fn facebook_login(app: &App, req: &Request<Incoming>) -> Resp {
         ),
         Err(e) if e.status == StatusCode::BAD_REQUEST => (
             StatusCode::BAD_REQUEST,
+            "Authorisation failed",
+            "This authorisation link has no state parameter.",
+        ),
+        Err(e) if e.status == StatusCode::NOT_FOUND => (
+            StatusCode::NOT_FOUND,
             "Authorisation failed",
             "This authorisation link is not valid for the provisioned account. Request a new one from GET /beta/conversations/facebook/authorise.",
         ),

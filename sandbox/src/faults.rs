@@ -237,8 +237,14 @@ fn header_pairs(
         .map(|(k, v)| {
             let name = HeaderName::from_bytes(k.as_bytes())
                 .map_err(|_| format!("invalid header name {k:?}"))?;
-            let value =
-                HeaderValue::from_str(v).map_err(|_| format!("invalid value for header {k:?}"))?;
+            // Stricter than `HeaderValue` (which allows obs-text): tab and visible ASCII only,
+            // as the OpenAPI pattern says.
+            let value = v
+                .bytes()
+                .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
+                .then(|| HeaderValue::from_str(v).ok())
+                .flatten()
+                .ok_or_else(|| format!("invalid value for header {k:?}"))?;
             Ok((name, value))
         })
         .collect()
@@ -347,10 +353,19 @@ async fn cut(
 
 /// Parses and installs a fault posted to the control endpoint.
 pub(crate) fn install(app: &App, bytes: &[u8]) -> Result<Value, ApiError> {
-    let spec: FaultSpec = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_request(format!("Not a valid fault: {e}")))?;
+    let invalid =
+        |e: &dyn std::fmt::Display| ApiError::bad_request(format!("Not a valid fault: {e}"));
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| invalid(&e))?;
+    // serde would also read a struct from a JSON array; only objects are documented.
+    let is_object = |v: Option<&Value>| v.is_none_or(Value::is_object);
+    if !value.is_object() || !is_object(value.get("match")) || !is_object(value.get("action")) {
+        return Err(invalid(
+            &"the fault, its match and its action must be JSON objects",
+        ));
+    }
+    let spec: FaultSpec = serde_json::from_value(value).map_err(|e| invalid(&e))?;
     let fault = crate::util::lock(&app.faults)
         .add(spec)
-        .map_err(|e| ApiError::bad_request(format!("Not a valid fault: {e}")))?;
+        .map_err(|e| invalid(&e))?;
     Ok(serde_json::to_value(fault).unwrap_or_default())
 }

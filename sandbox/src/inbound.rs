@@ -35,9 +35,13 @@ pub(crate) async fn receive(app: &Arc<App>, bytes: &[u8]) -> Result<Resp, ApiErr
 
     let (user_id, message, event, callback) = app
         .mutate(|s| {
-            let account = s.account.clone().ok_or_else(ApiError::not_provisioned)?;
+            // 409: the body is fine, the sandbox's state does not allow it (yet).
+            let account = s.account.clone().ok_or_else(|| {
+                ApiError::new(StatusCode::CONFLICT, "The account is not provisioned.")
+            })?;
             if !s.integrated_pages.contains(&page_id) {
-                return Err(ApiError::bad_request(
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
                     "The page is not integrated with the account.",
                 ));
             }

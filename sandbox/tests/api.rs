@@ -182,6 +182,8 @@ async fn facebook_flow_authorise_pages_integrate() {
     let r = sb
         .ctl("GET", "/sandbox/facebook/authorise?state=wrong", None)
         .await;
+    assert_eq!(r.status, 404);
+    let r = sb.ctl("GET", "/sandbox/facebook/authorise", None).await;
     assert_eq!(r.status, 400);
     assert_eq!(
         sb.get("/beta/conversations/facebook/pages").await.status,

@@ -248,6 +248,11 @@ async fn invalid_faults_are_rejected() {
         json!({ "action": { "kind": "status", "status": 500, "headers": { "bad header": "x" } } }),
         json!({ "count": 0, "action": { "kind": "reset" } }),
         json!({ "match": { "verb": "GET" }, "action": { "kind": "reset" } }),
+        json!({ "match": [null, null], "action": { "kind": "reset" } }),
+        json!({ "action": ["reset"] }),
+        json!([{ "action": { "kind": "reset" } }]),
+        json!({ "action": { "kind": "status", "status": 500, "headers": { "x": "\u{1}" } } }),
+        json!({ "action": { "kind": "status", "status": 500, "headers": { "x": "\u{84}" } } }),
         json!({ "action": { "kind": "redirect", "status": 200, "location": "/" } }),
     ] {
         let r = sb.ctl("POST", "/sandbox/faults", Some(bad.clone())).await;

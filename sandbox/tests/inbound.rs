@@ -73,11 +73,11 @@ async fn inbound_errors() {
     let sb = Sb::empty().await;
     let body = json!({ "page_id": PAGE, "given_name": "A", "surname": "B", "text": "x" });
     let r = sb.ctl("POST", "/sandbox/inbound", Some(body.clone())).await;
-    assert_eq!(r.status, 400, "not provisioned");
+    assert_eq!(r.status, 409, "not provisioned");
     sb.post("/beta/conversations/provision", json!({ "name": "A" }))
         .await;
     let r = sb.ctl("POST", "/sandbox/inbound", Some(body.clone())).await;
-    assert_eq!(r.status, 400, "page not integrated");
+    assert_eq!(r.status, 409, "page not integrated");
     assert!(r.message().contains("not integrated"));
     for bad in [
         json!({ "page_id": PAGE, "given_name": "A", "surname": "B" }),

@@ -277,42 +277,80 @@ class ConversationsClient {
     return this.#state.baseUrl ?? defaultBaseUrl();
   }
 
-  /** Sends a message to an app user. */
+  /**
+   * Sends a message to an app user.
+   * @param {string} appUserId
+   * @param {import('../index').Message} message `{ text, channel }`
+   * @param {import('../index').CallOptions} [options]
+   * @returns {Promise<import('../index').SentMessage>}
+   */
   sendMessage(appUserId, message, options) {
     return perform(this.#state, 'createSendMessage', appUserId, message, options, null);
   }
 
-  /** Messages sent to and received from an app user, with metadata. */
+  /**
+   * Messages sent to and received from an app user, with metadata.
+   * @param {string} appUserId
+   * @param {import('../index').CallOptions} [options]
+   * @returns {Promise<import('../index').MessageList>}
+   */
   listMessages(appUserId, options) {
     return perform(this.#state, 'getAppUserMessages', appUserId, undefined, options, null);
   }
 
-  /** One app user. */
+  /**
+   * One app user.
+   * @param {string} appUserId
+   * @param {import('../index').CallOptions} [options]
+   * @returns {Promise<import('../index').AppUser>}
+   */
   getAppUser(appUserId, options) {
     return perform(this.#state, 'getAppUserById', appUserId, undefined, options, null);
   }
 
-  /** The app users of the account. */
+  /**
+   * The app users of the account.
+   * @param {import('../index').CallOptions} [options]
+   * @returns {Promise<import('../index').AppUserList>}
+   */
   listAppUsers(options) {
     return perform(this.#state, 'getAppUsers', undefined, undefined, options, null);
   }
 
-  /** Configures the account for the Conversations API. */
+  /**
+   * Configures (provisions) the account for the Conversations API.
+   * @param {import('../index').Account} account `{ name, callbackUrl? }`
+   * @param {import('../index').CallOptions} [options]
+   * @returns {Promise<import('../index').ProvisionedAccount>}
+   */
   provisionAccount(account, options) {
     return perform(this.#state, 'createConfigureAccount', undefined, account, options, null);
   }
 
-  /** Integrates a Facebook page; resolves with the server's raw response text (often ""). */
+  /**
+   * Integrates a Facebook page.
+   * @param {string} facebookPageId
+   * @param {import('../index').CallOptions} [options]
+   * @returns {Promise<string>} the server's raw response text (often "")
+   */
   integrateFacebookPage(facebookPageId, options) {
     return perform(this.#state, 'createIntegrateFacebookPage', facebookPageId, undefined, options, null);
   }
 
-  /** Facebook pages of the account. */
+  /**
+   * Facebook pages of the account.
+   * @param {import('../index').CallOptions} [options]
+   * @returns {Promise<import('../index').FacebookPageList>}
+   */
   listFacebookPages(options) {
     return perform(this.#state, 'getFacebookPages', undefined, undefined, options, null);
   }
 
-  /** The URL where the account owner authorises MessageMedia on Facebook. */
+  /**
+   * The URL where the account owner authorises MessageMedia on Facebook.
+   * @param {import('../index').CallOptions} [options]
+   * @returns {Promise<import('../index').FacebookAuthorisation>}
+   */
   getFacebookAuthorisationUrl(options) {
     return perform(this.#state, 'getFacebookAuthorisationURL', undefined, undefined, options, null);
   }

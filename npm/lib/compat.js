@@ -9,6 +9,15 @@ const { checkOptions, createState, perform } = require('./client');
 const { models, toWire } = require('./models');
 
 let baseUri;
+
+// Reading the default needs the engine; without one, calls report the real problem.
+function defaultOrUndefined() {
+  try {
+    return defaultBaseUrl();
+  } catch {
+    return undefined;
+  }
+}
 let password;
 /** Global settings, read on every call (as the original did). */
 const Configuration = {};
@@ -16,7 +25,7 @@ Object.defineProperties(Configuration, {
   /** Base URI; reads as the engine's default until set. Setting null/undefined/'' restores it. */
   BASEURI: {
     enumerable: true,
-    get: () => baseUri ?? defaultBaseUrl(),
+    get: () => baseUri ?? defaultOrUndefined(),
     set: (value) => { baseUri = value === null || value === '' ? undefined : value; },
   },
   basicAuthUserName: { enumerable: true, writable: true, value: undefined },

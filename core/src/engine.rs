@@ -37,10 +37,12 @@ pub struct EngineConfig {
 }
 
 /// The resolved time, retry and size budget, for the binding's timers and readers.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Policy {
+    /// The base URL in force (the default when none was configured).
+    pub base_url: String,
     /// Per-attempt timeout in ms.
     pub timeout_ms: f64,
     /// Overall deadline in ms.
@@ -158,6 +160,7 @@ impl Engine {
     /// The time, retry and size budget.
     pub fn policy(&self) -> Policy {
         Policy {
+            base_url: self.config.base_url().to_owned(),
             timeout_ms: self.config.timeout().as_secs_f64() * 1000.0,
             deadline_ms: self.config.deadline().as_secs_f64() * 1000.0,
             max_retries: self.config.retry().max_retries,

@@ -72,12 +72,7 @@ function defaultBaseUrl() {
   if (defaultBase !== undefined) return defaultBase;
   const Engine = getEngine();
   const engine = new Engine({});
-  const policy = engine.policy();
-  if (typeof policy.baseUrl === 'string') defaultBase = policy.baseUrl;
-  else {
-    const req = engine.request('getAppUsers', null, null);
-    defaultBase = req.error ? undefined : new URL(req.url).origin;
-  }
+  defaultBase = engine.policy().baseUrl;
   return defaultBase;
 }
 

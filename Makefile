@@ -6,10 +6,10 @@ CARGO ?= cargo
 NPM_DIR := npm
 ADDON := $(NPM_DIR)/conversations.linux-x64-gnu.node
 
-.PHONY: test rust-test lint addon addon-release node-deps node-test demo sandbox-bin package clean
+.PHONY: test fuzz rust-test lint addon addon-release node-deps node-test demo sandbox-bin package clean
 
-## Every test: formatting, lints, Rust, Node.
-test: lint rust-test node-test
+## Every test: formatting, lints, Rust, Node, fuzzing (bounded).
+test: lint rust-test node-test fuzz
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -36,6 +36,10 @@ $(NPM_DIR)/node_modules/.package-lock.json: $(NPM_DIR)/package.json $(wildcard $
 
 node-test: addon node-deps
 	node --test --test-concurrency=2 $(NPM_DIR)/test/
+
+## Fuzz each target for FUZZ_SECONDS (default 20); long runs: FUZZ_SECONDS=600 make fuzz.
+fuzz:
+	scripts/fuzz.sh
 
 sandbox-bin:
 	$(CARGO) build -p conversations-sandbox

@@ -34,7 +34,7 @@ $(NPM_DIR)/node_modules/.package-lock.json: $(NPM_DIR)/package.json $(wildcard $
 	cd $(NPM_DIR) && npm ci --no-audit --no-fund
 	touch $@
 
-node-test: addon node-deps
+node-test: addon node-deps sandbox-bin
 	node --test --test-concurrency=2 $(NPM_DIR)/test/
 
 ## Fuzz each target for FUZZ_SECONDS (default 20); long runs: FUZZ_SECONDS=600 make fuzz.

@@ -6,7 +6,7 @@ CARGO ?= cargo
 NPM_DIR := npm
 ADDON := $(NPM_DIR)/conversations.linux-x64-gnu.node
 
-.PHONY: test fuzz rust-test lint addon addon-release node-deps node-test demo sandbox-bin package clean
+.PHONY: test fuzz rust-test lint addon node-deps node-test demo sandbox-bin package clean
 
 ## Every test: formatting, lints, Rust, Node, fuzzing (bounded).
 test: lint rust-test node-test fuzz
@@ -24,10 +24,9 @@ addon:
 	$(CARGO) build -p conversations-node
 	cp target/debug/libconversations_node.so $(ADDON)
 
-## The napi addon, release build (packaging and benchmarks).
-addon-release:
-	$(CARGO) build -p conversations-node --release
-	cp target/release/libconversations_node.so $(ADDON)
+## The publishable tarball (release addon, and the wasm engine when built) in dist/.
+package:
+	scripts/package.sh
 
 node-deps: $(NPM_DIR)/node_modules/.package-lock.json
 $(NPM_DIR)/node_modules/.package-lock.json: $(NPM_DIR)/package.json $(wildcard $(NPM_DIR)/package-lock.json)

@@ -82,6 +82,22 @@ impl Config {
     }
 }
 
+impl Default for Config {
+    /// The production URL, no credentials, the default time, retry and size budget.
+    fn default() -> Self {
+        Config {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            username: None,
+            authorization: None,
+            user_agent: USER_AGENT.to_owned(),
+            retry: RetryPolicy::default(),
+            timeout: DEFAULT_TIMEOUT,
+            deadline: DEFAULT_DEADLINE,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")

@@ -93,16 +93,8 @@ impl Engine {
     /// [`Engine::config_error`] and by every [`Engine::request`].
     pub fn new(cfg: EngineConfig) -> Engine {
         match build_config(cfg) {
-            Ok(config) => Engine {
-                config,
-                config_error: None,
-            },
-            Err(err) => Engine {
-                config: Config::builder()
-                    .build()
-                    .expect("the default configuration is valid"),
-                config_error: Some(err),
-            },
+            Ok(config) => Engine::with_config(config),
+            Err(err) => Engine::rejected(err),
         }
     }
 
@@ -110,13 +102,7 @@ impl Engine {
     pub fn from_json(json: &str) -> Engine {
         match serde_json::from_str::<Value>(json) {
             Ok(value) => Engine::from_value(value),
-            Err(e) => Engine {
-                config_error: Some(Error::invalid_input(
-                    "config",
-                    format!("invalid configuration: {e}"),
-                )),
-                ..Engine::new(EngineConfig::default())
-            },
+            Err(e) => Engine::rejected(invalid_config(e)),
         }
     }
 
@@ -129,13 +115,15 @@ impl Engine {
         };
         match serde_json::from_value::<EngineConfig>(value) {
             Ok(cfg) => Engine::new(cfg),
-            Err(e) => Engine {
-                config_error: Some(Error::invalid_input(
-                    "config",
-                    format!("invalid configuration: {e}"),
-                )),
-                ..Engine::new(EngineConfig::default())
-            },
+            Err(e) => Engine::rejected(invalid_config(e)),
+        }
+    }
+
+    /// An engine whose every request reports `err`; its policy is the default one.
+    fn rejected(err: Error) -> Engine {
+        Engine {
+            config: Config::default(),
+            config_error: Some(err),
         }
     }
 
@@ -282,6 +270,10 @@ fn envelope<T: Serialize>(key: &str, value: &T) -> String {
     out.push_str(&serde_json::to_string(value).unwrap_or_else(|_| "null".into()));
     out.push('}');
     out
+}
+
+fn invalid_config(e: serde_json::Error) -> Error {
+    Error::invalid_input("config", format!("invalid configuration: {e}"))
 }
 
 fn operation(id: &str) -> Result<Operation, Error> {

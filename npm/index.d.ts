@@ -90,9 +90,9 @@ export declare class RateLimitError extends APIError {}
 export declare class InternalServerError extends APIError {}
 /** An attempt or the overall deadline timed out. */
 export declare class TimeoutError extends ConversationsError { readonly code: 'timeout' }
-/** The connection could not be made, broke, or the response was too large. */
+/** The connection could not be made or broke. */
 export declare class ConnectionError extends ConversationsError { readonly code: 'transport' }
-/** A success response whose body could not be decoded. */
+/** A success response whose body could not be decoded, or a body over `maxResponseBytes` (with its status). */
 export declare class DecodeError extends ConversationsError { readonly code: 'decode' }
 /** Bad arguments or options; raised before any request. */
 export declare class InvalidInputError extends ConversationsError { readonly code: 'invalid_input' }

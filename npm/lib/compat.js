@@ -35,6 +35,18 @@ Object.defineProperties(Configuration, {
     get: () => password,
     set: (value) => { password = value; },
   },
+  // Even util.inspect with { showHidden, getters } (which evaluates the accessor) shows it redacted.
+  [Symbol.for('nodejs.util.inspect.custom')]: {
+    enumerable: false,
+    value(depth, opts, inspect) {
+      const shown = {
+        BASEURI: Configuration.BASEURI,
+        basicAuthUserName: Configuration.basicAuthUserName,
+        basicAuthPassword: password === undefined ? undefined : '[redacted]',
+      };
+      return typeof inspect === 'function' ? inspect(shown, opts) : JSON.stringify(shown);
+    },
+  },
 });
 
 /**

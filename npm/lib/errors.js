@@ -47,7 +47,7 @@ class InternalServerError extends APIError {}
 class TimeoutError extends ConversationsError {}
 /** The connection could not be made or broke (code `transport`). */
 class ConnectionError extends ConversationsError {}
-/** A 2xx response whose body could not be decoded (code `decode`). */
+/** A 2xx response whose body could not be decoded, or any body over the size cap (code `decode`). */
 class DecodeError extends ConversationsError {}
 /** Bad arguments or options, raised before any request (code `invalid_input`). */
 class InvalidInputError extends ConversationsError {}

@@ -5,7 +5,7 @@
 // error to surface if the pipeline gives up. Node error codes are mapped here, once, for both
 // transports.
 
-const { ConnectionError, TimeoutError, AbortError } = require('./errors');
+const { ConnectionError, TimeoutError, AbortError, DecodeError } = require('./errors');
 
 class Failure {
   /** @param {'refused' | 'timeout' | 'reset' | 'aborted' | 'fatal'} outcome @param {Error} error */
@@ -30,8 +30,9 @@ function aborted(method, url, reason) {
   return new Failure('aborted', new AbortError(`${describe(method, url)}: aborted by the caller's signal`, { code: 'aborted', cause: reason }));
 }
 
-function tooLarge(method, url, max) {
-  return new Failure('fatal', new ConnectionError(`${describe(method, url)}: response body exceeds ${max} bytes`, { code: 'transport' }));
+// A response did arrive: like core (Rust client, wasm) this is a `decode` error with its status.
+function tooLarge(method, url, max, status) {
+  return new Failure('fatal', new DecodeError(`${describe(method, url)}: response body exceeds the ${max}-byte limit`, { code: 'decode', status }));
 }
 
 /**

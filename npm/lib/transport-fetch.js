@@ -24,8 +24,9 @@ function concat(chunks, size) {
 }
 
 async function readCapped(res, maxBytes, method, url) {
+  const { status } = res;
   const declared = Number(res.headers && res.headers.get && res.headers.get('content-length'));
-  if (declared > maxBytes) throw tooLarge(method, url, maxBytes);
+  if (declared > maxBytes) throw tooLarge(method, url, maxBytes, status);
   const body = res.body;
   if (body && typeof body.getReader === 'function') {
     // Stream so an oversized body is abandoned as soon as it crosses the cap.
@@ -38,14 +39,14 @@ async function readCapped(res, maxBytes, method, url) {
       size += value.byteLength;
       if (size > maxBytes) {
         reader.cancel().catch(() => {});
-        throw tooLarge(method, url, maxBytes);
+        throw tooLarge(method, url, maxBytes, status);
       }
       chunks.push(value);
     }
     return concat(chunks, size);
   }
   const buf = new Uint8Array(await res.arrayBuffer());
-  if (buf.byteLength > maxBytes) throw tooLarge(method, url, maxBytes);
+  if (buf.byteLength > maxBytes) throw tooLarge(method, url, maxBytes, status);
   return buf;
 }
 

@@ -117,14 +117,17 @@ class NodeTransport {
    */
   send(req, timeoutMs, signal, maxBytes) {
     const route = this.route(req.url);
+    // NODE_DEBUG=http prints a request's options, headers included, when it opens a connection:
+    // the credentials are set on the request afterwards so they never show there.
+    const { authorization, ...plain } = req.headers;
     let options;
     if (route.proxy === null) {
       options = {
         host: route.host, port: route.port, method: req.method,
-        path: req.url.slice(route.origin.length) || '/', headers: req.headers, agent: route.agent,
+        path: req.url.slice(route.origin.length) || '/', headers: plain, agent: route.agent,
       };
     } else {
-      const headers = { ...req.headers, host: route.proxy.hostHeader };
+      const headers = { ...plain, host: route.proxy.hostHeader };
       if (route.proxy.auth !== null) headers['proxy-authorization'] = route.proxy.auth;
       options = {
         host: route.proxy.host, port: route.proxy.port, method: req.method, path: req.url, headers, agent: route.agent,
@@ -135,6 +138,7 @@ class NodeTransport {
       let timer = null;
       // Module property looked up now, not captured at require time (see top of file).
       const out = route.secure && route.proxy === null ? https.request(options) : http.request(options);
+      if (authorization !== undefined) out.setHeader('authorization', authorization);
 
       const finish = (failure, result) => {
         if (settled) return;
@@ -151,14 +155,14 @@ class NodeTransport {
       out.on('response', (res) => {
         const declared = Number(res.headers['content-length']);
         if (declared > maxBytes) {
-          finish(tooLarge(req.method, req.url, maxBytes), null);
+          finish(tooLarge(req.method, req.url, maxBytes, res.statusCode), null);
           return;
         }
         const chunks = [];
         let size = 0;
         res.on('data', (chunk) => {
           size += chunk.length;
-          if (size > maxBytes) finish(tooLarge(req.method, req.url, maxBytes), null);
+          if (size > maxBytes) finish(tooLarge(req.method, req.url, maxBytes, res.statusCode), null);
           else chunks.push(chunk);
         });
         res.on('end', () => {

@@ -243,8 +243,11 @@ test('the response body is capped at maxResponseBytes (declared or streamed)', a
   const c = client(api, { maxResponseBytes: 200 });
   api.script = () => [200, big];
   let err = await c.listAppUsers().then(() => assert.fail('resolved'), (e) => e);
-  assert.ok(err instanceof sdk.ConnectionError, err.name);
-  assert.match(err.message, /response body exceeds 200 bytes/);
+  // Same as the Rust client and the wasm engine: a decode error carrying the status.
+  assert.ok(err instanceof sdk.DecodeError, err.name);
+  assert.equal(err.code, 'decode');
+  assert.equal(err.status, 200);
+  assert.match(err.message, /response body exceeds the 200-byte limit/);
   api.script = (req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no content-length
     res.write(big.slice(0, 150));
@@ -252,7 +255,8 @@ test('the response body is capped at maxResponseBytes (declared or streamed)', a
     return true;
   };
   err = await c.listAppUsers().then(() => assert.fail('resolved'), (e) => e);
-  assert.match(err.message, /response body exceeds 200 bytes/);
+  assert.ok(err instanceof sdk.DecodeError, err.name);
+  assert.match(err.message, /response body exceeds the 200-byte limit/);
 });
 
 test('a refused connection is a ConnectionError saying so, with the Node error as cause', async () => {

@@ -6,10 +6,10 @@ CARGO ?= cargo
 NPM_DIR := npm
 ADDON := $(NPM_DIR)/conversations.linux-x64-gnu.node
 
-.PHONY: test fuzz rust-test lint addon node-deps node-test demo sandbox-bin package clean
+.PHONY: test fuzz reliability rust-test lint addon node-deps node-test demo sandbox-bin package clean
 
 ## Every test: formatting, lints, Rust, Node, fuzzing (bounded).
-test: lint rust-test node-test fuzz
+test: lint rust-test node-test reliability fuzz
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -35,6 +35,13 @@ $(NPM_DIR)/node_modules/.package-lock.json: $(NPM_DIR)/package.json $(wildcard $
 
 node-test: addon node-deps sandbox-bin
 	node --test --test-concurrency=2 $(NPM_DIR)/test/
+
+## Reliability (tests/reliability/): the fault matrix, cancellation, credential canary and soak on
+## every engine present, then schemathesis against the sandbox. The Rust client's half of the
+## matrix (core/tests/reliability.rs) runs in rust-test.
+reliability: addon node-deps sandbox-bin
+	node --test --test-concurrency=1 tests/reliability/
+	tests/reliability/schemathesis.sh
 
 ## Fuzz each target for FUZZ_SECONDS (default 20); long runs: FUZZ_SECONDS=600 make fuzz.
 fuzz:

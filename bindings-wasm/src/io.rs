@@ -1,11 +1,12 @@
 //! The browser's I/O: fetch through gloo-net, the platform's timers, AbortSignal. Every decision
-//! (what to send, whether and when to retry, how to read the answer) is core's.
+//! (what to send, whether and when to retry, how to read the answer) is core's; how a failure is
+//! worded is the JS layer's (`npm/lib/failure.js`), so this file reports failures as kinds.
 
-use crate::{error_object, to_js};
+use crate::{error_object, set};
 use conversations_core::engine::{Engine, ErrorInfo};
-use conversations_core::{Error, HttpRequest, Method};
-use gloo_net::http::RequestBuilder;
-use js_sys::{Function, Object, Reflect, Uint8Array};
+use conversations_core::{HttpRequest, Method};
+use gloo_net::http::{Headers, RequestBuilder, Response};
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -20,14 +21,15 @@ extern "C" {
     fn set_timeout(handler: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
+    // gloo-net's `Request::send` keeps only the rejection's name and message; the retry outcome
+    // needs the whole value (Node's fetch says ECONNREFUSED in `cause.code`), so fetch is called
+    // here on gloo-net's request.
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch(request: &web_sys::Request) -> Promise;
 }
 
 fn now() -> f64 {
     js_sys::Date::now()
-}
-
-fn set(obj: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
 }
 
 /// `{ method, url, headers, body }` as ENGINE.md specifies.
@@ -61,10 +63,57 @@ impl Raw {
     }
 }
 
-/// How an attempt failed: the outcome name for the retry policy (`None`: final), and the error.
+/// Why an attempt or the call failed, as the JS layer names it (ENGINE.md, `execute`).
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Timeout,
+    Deadline,
+    Aborted,
+    TooLarge,
+    Redirect,
+    Network,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Timeout => "timeout",
+            Kind::Deadline => "deadline",
+            Kind::Aborted => "aborted",
+            Kind::TooLarge => "too_large",
+            Kind::Redirect => "redirect",
+            Kind::Network => "network",
+        }
+    }
+}
+
+/// A failed attempt: its kind, the retry outcome core should judge (`None`: final), the attempt
+/// budget in ms (for timeouts) and what fetch rejected with (for network failures).
 struct Failed {
-    outcome: Option<&'static str>,
-    error: Error,
+    kind: Kind,
+    outcome: Option<String>,
+    ms: f64,
+    status: Option<u16>,
+    cause: JsValue,
+}
+
+impl Failed {
+    fn fatal(kind: Kind) -> Failed {
+        Failed {
+            kind,
+            outcome: None,
+            ms: 0.0,
+            status: None,
+            cause: JsValue::UNDEFINED,
+        }
+    }
+
+    fn too_large(status: u16) -> Failed {
+        Failed {
+            status: Some(status),
+            ..Failed::fatal(Kind::TooLarge)
+        }
+    }
 }
 
 /// An AbortSignal listener that is removed when dropped (so the closure never outlives it).
@@ -115,18 +164,18 @@ impl Drop for Timer {
     }
 }
 
-fn aborted() -> Error {
-    Error::aborted("the call was aborted")
+fn is_aborted(signal: Option<&AbortSignal>) -> bool {
+    signal.is_some_and(AbortSignal::aborted)
 }
 
 /// Waits `ms`, or less if `signal` fires; returns false when aborted.
 async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> bool {
-    if signal.is_some_and(AbortSignal::aborted) {
+    if is_aborted(signal) {
         return false;
     }
     let mut timer = None;
     let mut listener = None;
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
+    let promise = Promise::new(&mut |resolve, _| {
         let on_time = resolve.clone();
         timer = Some(Timer::start(ms, move || {
             let _ = on_time.call1(&JsValue::NULL, &JsValue::TRUE);
@@ -139,7 +188,7 @@ async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> bool {
     });
     let done = JsFuture::from(promise).await;
     drop((timer, listener));
-    done.map(|v| v.is_truthy()).unwrap_or(false)
+    done.is_ok_and(|v| v.is_truthy())
 }
 
 /// One attempt: send, read the capped body, all under one AbortController that the caller's
@@ -147,11 +196,11 @@ async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> bool {
 async fn attempt(
     req: &HttpRequest,
     timeout_ms: f64,
-    max_bytes: usize,
+    max_bytes: f64,
     signal: Option<&AbortSignal>,
+    classify: Option<&Function>,
 ) -> Result<Raw, Failed> {
-    let controller = AbortController::new()
-        .map_err(|_| final_error(Error::transport("AbortController is unavailable")))?;
+    let controller = AbortController::new().map_err(|_| Failed::fatal(Kind::Network))?;
     let timed_out = Rc::new(Cell::new(false));
     let _timer = {
         let (controller, timed_out) = (controller.clone(), timed_out.clone());
@@ -164,90 +213,90 @@ async fn attempt(
         let controller = controller.clone();
         Listener::on_abort(s, move || controller.abort())
     });
-    let why = |what: &str, e: String| -> Failed {
-        if signal.is_some_and(AbortSignal::aborted) {
-            final_error(aborted())
+    // A rejection means: the caller aborted, the timer fired, or the network failed (the JS
+    // layer's `classify` tells a refused connection from a reset where the platform can).
+    let why = |cause: JsValue| -> Failed {
+        if is_aborted(signal) {
+            Failed::fatal(Kind::Aborted)
         } else if timed_out.get() {
             Failed {
-                outcome: Some("timeout"),
-                error: Error::timeout(format!("the request timed out after {timeout_ms} ms")),
+                kind: Kind::Timeout,
+                outcome: Some("timeout".into()),
+                ms: timeout_ms,
+                status: None,
+                cause: JsValue::UNDEFINED,
             }
         } else {
-            // fetch cannot tell a refused connection from a reset: assume it may have been sent.
+            let outcome = classify
+                .and_then(|f| f.call1(&JsValue::NULL, &cause).ok())
+                .and_then(|v| v.as_string())
+                .unwrap_or_else(|| "reset".into());
             Failed {
-                outcome: Some("reset"),
-                error: Error::transport(format!("{what}: {e}")),
+                kind: Kind::Network,
+                outcome: (outcome != "fatal").then_some(outcome),
+                ms: 0.0,
+                status: None,
+                cause,
             }
         }
     };
 
-    let method = match req.method {
-        Method::Get => gloo_net::http::Method::GET,
-        _ => gloo_net::http::Method::POST,
-    };
-    let mut builder = RequestBuilder::new(&req.url)
-        .method(method)
+    let headers = web_sys::Headers::new().map_err(&why)?;
+    for (name, value) in &req.headers {
+        headers.set(name, value).map_err(&why)?;
+    }
+    let builder = RequestBuilder::new(&req.url)
+        .method(match req.method {
+            Method::Get => gloo_net::http::Method::GET,
+            _ => gloo_net::http::Method::POST,
+        })
+        .headers(Headers::from_raw(headers))
         .abort_signal(Some(&controller.signal()))
         // A redirect is reported, not followed: credentials must not travel elsewhere.
         .redirect(web_sys::RequestRedirect::Manual);
-    for (name, value) in &req.headers {
-        builder = builder.header(name, value);
-    }
     let request = match &req.body {
         Some(body) => builder.body(body.as_str()),
         None => builder.build(),
     }
-    .map_err(|e| final_error(Error::invalid_input("request", e.to_string())))?;
-    let response = request
-        .send()
+    .map_err(|_| Failed::fatal(Kind::Network))?;
+    let response: Response = JsFuture::from(fetch(&request.into()))
         .await
-        .map_err(|e| why("the request failed", e.to_string()))?;
+        .map_err(&why)?
+        .unchecked_into::<web_sys::Response>()
+        .into();
 
     if response.type_() == web_sys::ResponseType::Opaqueredirect {
-        return Err(final_error(Error::transport(
-            "the server answered with a redirect, which is not followed",
-        )));
+        return Err(Failed::fatal(Kind::Redirect));
     }
     let status = response.status();
     let headers: Vec<(String, String)> = response.headers().entries().collect();
-    let too_large = || {
-        final_error(Error::decode(
-            status,
-            format!("response body exceeds the {max_bytes}-byte limit"),
-            Vec::new(),
-        ))
-    };
     let declared = headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
         .and_then(|(_, v)| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > max_bytes as u64) {
+    if declared.is_some_and(|n| n as f64 > max_bytes) {
         controller.abort();
-        return Err(too_large());
+        return Err(Failed::too_large(status));
     }
     let mut body = Vec::new();
     if let Some(stream) = response.body() {
         let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
         loop {
-            let chunk = JsFuture::from(reader.read()).await.map_err(|e| {
-                why(
-                    "the connection failed while reading the body",
-                    format!("{e:?}"),
-                )
-            })?;
+            let chunk = JsFuture::from(reader.read()).await.map_err(&why)?;
             if Reflect::get(&chunk, &"done".into()).is_ok_and(|d| d.is_truthy()) {
                 break;
             }
             let bytes: Uint8Array = Reflect::get(&chunk, &"value".into())
-                .map_err(|e| why("unreadable body chunk", format!("{e:?}")))?
+                .map_err(&why)?
                 .unchecked_into();
-            if body.len() + bytes.length() as usize > max_bytes {
+            let start = body.len();
+            let len = bytes.length() as usize;
+            if (start + len) as f64 > max_bytes {
                 let _ = reader.cancel();
                 controller.abort();
-                return Err(too_large());
+                return Err(Failed::too_large(status));
             }
-            let start = body.len();
-            body.resize(start + bytes.length() as usize, 0);
+            body.resize(start + len, 0);
             bytes.copy_to(&mut body[start..]);
         }
     }
@@ -258,14 +307,8 @@ async fn attempt(
     })
 }
 
-fn final_error(error: Error) -> Failed {
-    Failed {
-        outcome: None,
-        error,
-    }
-}
-
 /// The whole call; see `Engine.execute`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn execute(
     engine: &Engine,
     op: &str,
@@ -274,6 +317,7 @@ pub(crate) async fn execute(
     signal: Option<AbortSignal>,
     timeout_ms: Option<f64>,
     on_attempt: Option<Function>,
+    classify: Option<Function>,
 ) -> JsValue {
     let req = match engine.request(op, id, body_json) {
         Ok(req) => req,
@@ -283,78 +327,87 @@ pub(crate) async fn execute(
     let timeout = timeout_ms
         .filter(|t| t.is_finite() && *t > 0.0)
         .unwrap_or(policy.timeout_ms);
-    let max_bytes = policy.max_response_bytes as usize;
     let started = now();
     let signal = signal.as_ref();
     let mut n = 0;
     loop {
         n += 1;
-        if signal.is_some_and(AbortSignal::aborted) {
-            return error_object(&ErrorInfo::from(&aborted()));
+        if is_aborted(signal) {
+            return failure_object(Failed::fatal(Kind::Aborted), n - 1);
         }
         let remaining = policy.deadline_ms - (now() - started);
         if remaining <= 0.0 {
-            let e = Error::timeout(format!(
-                "the call's deadline of {} ms was exceeded",
-                policy.deadline_ms
-            ));
-            return error_object(&ErrorInfo::from(&e));
+            return failure_object(Failed::fatal(Kind::Deadline), n - 1);
         }
         let t0 = now();
-        let result = attempt(&req, timeout.min(remaining), max_bytes, signal).await;
-        let delay = match &result {
-            Ok(raw) if (200..300).contains(&raw.status) => -1.0,
-            Ok(raw) => engine.retry_delay(
-                op,
-                n,
-                "status",
-                raw.status,
-                raw.header("retry-after"),
-                now() - started,
-                now(),
-                js_sys::Math::random(),
-            ),
-            Err(Failed {
-                outcome: Some(outcome),
-                ..
-            }) => engine.retry_delay(
+        let budget = timeout.min(remaining).ceil();
+        let result = attempt(
+            &req,
+            budget,
+            policy.max_response_bytes,
+            signal,
+            classify.as_ref(),
+        )
+        .await;
+        let (outcome, status, retry_after) = match &result {
+            Ok(raw) if (200..300).contains(&raw.status) => (None, raw.status, None),
+            Ok(raw) => (Some("status"), raw.status, raw.header("retry-after")),
+            Err(f) => (f.outcome.as_deref(), 0, None),
+        };
+        let delay = outcome.map_or(-1.0, |outcome| {
+            engine.retry_delay(
                 op,
                 n,
                 outcome,
-                0,
-                None,
+                status,
+                retry_after,
                 now() - started,
                 now(),
                 js_sys::Math::random(),
-            ),
-            Err(_) => -1.0,
-        };
+            )
+        });
         if let Some(f) = &on_attempt {
             let event = Object::new();
             set(&event, "attempt", &JsValue::from(n));
-            set(&event, "method", &JsValue::from_str(req.method.as_str()));
-            set(&event, "url", &JsValue::from_str(&req.url));
             let status = result.as_ref().map_or(JsValue::NULL, |r| r.status.into());
             set(&event, "status", &status);
-            set(&event, "durationMs", &JsValue::from(now() - t0));
-            set(&event, "delayMs", &JsValue::from(delay));
-            let error = result
+            let failure = result
                 .as_ref()
                 .err()
-                .map_or(JsValue::NULL, |f| to_js(&ErrorInfo::from(&f.error)));
-            set(&event, "error", &error);
+                .map_or(JsValue::NULL, |f| f.kind.name().into());
+            set(&event, "failure", &failure);
+            if let Err(f) = &result {
+                set(&event, "ms", &JsValue::from(f.ms));
+                set(&event, "cause", &f.cause);
+            }
+            set(&event, "durationMs", &JsValue::from(now() - t0));
+            set(&event, "delayMs", &JsValue::from(delay));
             let _ = f.call1(&JsValue::NULL, &event);
         }
         if delay < 0.0 {
             return match result {
                 Ok(raw) => response_object(raw, n),
-                Err(failed) => error_object(&ErrorInfo::from(&failed.error)),
+                Err(failed) => failure_object(failed, n),
             };
         }
         if !sleep(delay, signal).await {
-            return error_object(&ErrorInfo::from(&aborted()));
+            return failure_object(Failed::fatal(Kind::Aborted), n);
         }
     }
+}
+
+fn failure_object(failed: Failed, attempts: u32) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "failure", &failed.kind.name().into());
+    set(&obj, "ms", &JsValue::from(failed.ms));
+    set(
+        &obj,
+        "status",
+        &failed.status.map_or(JsValue::NULL, JsValue::from),
+    );
+    set(&obj, "cause", &failed.cause);
+    set(&obj, "attempts", &JsValue::from(attempts));
+    obj.into()
 }
 
 fn response_object(raw: Raw, attempts: u32) -> JsValue {

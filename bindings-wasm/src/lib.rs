@@ -16,16 +16,22 @@ pub struct WasmEngine {
     inner: Rc<Engine>,
 }
 
+pub(crate) fn set(obj: &js_sys::Object, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+/// Plain data to a JS value through JSON text: serde_json is in core already, so this costs
+/// nothing, where serde-wasm-bindgen's serializer would add tens of KB to the module.
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    // json_compatible: maps become plain objects and None becomes null, as ENGINE.md specifies.
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
         .unwrap_or(JsValue::NULL)
 }
 
 pub(crate) fn error_object(info: &ErrorInfo) -> JsValue {
     let obj = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&obj, &"error".into(), &to_js(info));
+    set(&obj, "error", &to_js(info));
     obj.into()
 }
 
@@ -34,14 +40,19 @@ impl WasmEngine {
     /// Builds an engine from the config object; an invalid config is reported by `configError()`.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> WasmEngine {
-        let value = if config.is_undefined() || config.is_null() {
-            serde_json::Value::Null
+        let inner = if config.is_undefined() || config.is_null() {
+            Engine::from_value(serde_json::Value::Null)
         } else {
-            serde_wasm_bindgen::from_value(config)
-                .unwrap_or_else(|e| serde_json::json!({ "invalid configuration": e.to_string() }))
+            // JSON text, parsed by core: the same path as the native engine's serde_json value.
+            // What JSON cannot express (a BigInt, a cycle) becomes the parse error of "".
+            let text = js_sys::JSON::stringify(&config)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default();
+            Engine::from_json(&text)
         };
         WasmEngine {
-            inner: Rc::new(Engine::from_value(value)),
+            inner: Rc::new(inner),
         }
     }
 
@@ -68,8 +79,10 @@ impl WasmEngine {
     }
 
     /// Decodes one response into the JSON envelope `{"ok": ...}` / `{"error": ...}`.
-    pub fn decode(&self, op: &str, status: u16, body: &[u8]) -> String {
-        self.inner.decode(op, status, body)
+    pub fn decode(&self, op: &str, status: u32, body: &[u8]) -> String {
+        // Out of range statuses read as 0, as in the native engine.
+        self.inner
+            .decode(op, u16::try_from(status).unwrap_or(0), body)
     }
 
     /// The delay in ms before the next attempt, or -1.
@@ -80,7 +93,7 @@ impl WasmEngine {
         op: &str,
         attempt: u32,
         outcome: &str,
-        status: u16,
+        status: u32,
         retry_after: Option<String>,
         elapsed_ms: f64,
         now_ms: f64,
@@ -90,7 +103,7 @@ impl WasmEngine {
             op,
             attempt,
             outcome,
-            status,
+            u16::try_from(status).unwrap_or(0),
             retry_after.as_deref(),
             elapsed_ms,
             now_ms,
@@ -99,11 +112,19 @@ impl WasmEngine {
     }
 
     /// Performs a whole call over fetch: builds the request, runs attempts with the per-attempt
-    /// timeout, waits between them as core's policy says, honours `signal`. Resolves to the final
-    /// response `{ status, headers, body: Uint8Array, attempts }` (the caller decodes it with
-    /// `decode`), or to `{ error }` for invalid input, transport failures, timeouts and aborts.
-    /// `onAttempt`, if given, is called after each attempt with `{ attempt, method, url, status,
-    /// durationMs, delayMs, error }` (never any header).
+    /// timeout, waits between them as core's policy says, honours `signal`. Resolves (never
+    /// rejects) to one of
+    /// - `{ status, headers, body: Uint8Array, attempts }`: the final response, for `decode`;
+    /// - `{ error }`: invalid input (`ErrorInfo`), before any request;
+    /// - `{ failure, ms, cause, attempts }`: no usable response, `failure` being `timeout` (the
+    ///   attempt budget `ms` ran out), `deadline`, `aborted`, `too_large`, `redirect` (a browser
+    ///   cannot read it) or `network` (`cause`: what fetch rejected with).
+    ///
+    /// `onAttempt`, if given, is called after each attempt with `{ attempt, status, failure, ms,
+    /// cause, durationMs, delayMs }` (never any header; `delayMs` -1 when no retry follows). `classify`, if given, maps a fetch rejection to
+    /// the retry outcome `refused`, `reset` or `fatal`; without it every network failure is a
+    /// `reset` (fetch in a browser cannot tell a refused connection from a reset).
+    #[allow(clippy::too_many_arguments)]
     pub fn execute(
         &self,
         op: String,
@@ -112,6 +133,7 @@ impl WasmEngine {
         signal: Option<web_sys::AbortSignal>,
         timeout_ms: Option<f64>,
         on_attempt: Option<js_sys::Function>,
+        classify: Option<js_sys::Function>,
     ) -> js_sys::Promise {
         let engine = self.inner.clone();
         wasm_bindgen_futures::future_to_promise(async move {
@@ -123,6 +145,7 @@ impl WasmEngine {
                 signal,
                 timeout_ms,
                 on_attempt,
+                classify,
             )
             .await)
         })

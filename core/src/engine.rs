@@ -320,7 +320,8 @@ fn whole(field: &'static str, n: f64, max: f64) -> Result<f64, Error> {
     } else {
         Err(Error::invalid_input(
             field,
-            format!("{field} must be a whole number between 0 and {max}"),
+            // `max` is whole: printed as an integer, so wasm builds link no float formatting.
+            format!("{field} must be a whole number between 0 and {}", max as u64),
         ))
     }
 }

@@ -4,10 +4,10 @@
 // modern ConversationsClient over it. The compat surface (compat.js) calls `perform` too.
 
 const { getEngine, defaultBaseUrl } = require('./engine');
-const { fromInfo, invalidInput, TimeoutError } = require('./errors');
-const { Failure, aborted } = require('./failure');
-const { NodeTransport } = require('./transport-node');
-const { FetchTransport } = require('./transport-fetch');
+const { fromInfo, invalidInput } = require('./errors');
+const { Failure, aborted, deadlineExceeded } = require('./failure');
+// Node's I/O choices; the browser build swaps in transports-browser.js (no node: modules).
+const { createTransport } = require('./transports');
 
 // setTimeout fires at once for larger delays; nobody needs an attempt longer than ~24 days.
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -29,6 +29,7 @@ const OPTION_TYPES = {
   agent: 'object',
   logger: 'object',
   ca: 'ca',
+  allowBrowserCredentials: 'boolean',
 };
 // Client option → Engine constructor key (ENGINE.md); the rest are the JS layer's own.
 const ENGINE_KEYS = {
@@ -76,7 +77,30 @@ function checkOptions(options) {
   if (options.agent && typeof options.agent.addRequest !== 'function') {
     throw invalidInput('option "agent" must be an http.Agent or https.Agent', 'agent');
   }
+  if ((options.username !== undefined || options.password !== undefined)
+    && options.allowBrowserCredentials !== true && inBrowser()) {
+    throw invalidInput('refusing to send Basic credentials from a browser, where anyone who can open the page can read them: '
+      + 'point baseUrl at your own backend, which adds them, or pass allowBrowserCredentials: true', 'allowBrowserCredentials');
+  }
   return options;
+}
+
+// A page or a browser worker (Deno and edge runtimes have neither a document nor importScripts).
+// Read at call time: nothing browser-only is touched when the module loads.
+function inBrowser() {
+  return typeof globalThis.document === 'object' || typeof globalThis.importScripts === 'function';
+}
+
+// In a page a relative baseUrl ('/api/conversations', the recommended proxy setup) means the
+// page's own origin; core takes absolute URLs only.
+function absoluteBaseUrl(baseUrl) {
+  const here = globalThis.location;
+  if (typeof baseUrl !== 'string' || /^[a-z][a-z0-9+.-]*:/i.test(baseUrl) || !here || typeof here.href !== 'string') return baseUrl;
+  try {
+    return new URL(baseUrl, here.href).href.replace(/\/$/, '');
+  } catch {
+    return baseUrl;
+  }
 }
 
 /**
@@ -90,6 +114,7 @@ function createState(options) {
   for (const [name, key] of Object.entries(ENGINE_KEYS)) {
     if (options[name] !== undefined) config[key] = options[name];
   }
+  if (config.baseUrl !== undefined) config.baseUrl = absoluteBaseUrl(config.baseUrl);
   let engine;
   try {
     engine = new Engine(config);
@@ -101,7 +126,9 @@ function createState(options) {
   return {
     engine,
     policy: engine.policy(),
-    transport: options.fetch ? new FetchTransport(options.fetch) : new NodeTransport({ agent: options.agent, ca: options.ca }),
+    // Per-operation { method, headers } from the engine's optional fast path (see buildRequest).
+    heads: typeof engine.requestLine === 'function' && typeof engine.requestHead === 'function' ? new Map() : null,
+    transport: createTransport(options, engine),
     logger: options.logger ?? null,
     baseUrl: options.baseUrl,
   };
@@ -161,6 +188,29 @@ function checkCallOptions(call) {
 }
 
 /**
+ * engine.request(), or the same request from the engine's fast path when it has one: an
+ * operation's method and headers never change for one engine, so they are fetched once; per call
+ * only one string (the URL, then '\n' and the body) crosses from the engine (ENGINE.md).
+ */
+function buildRequest(state, op, idText, bodyJson) {
+  const { engine, heads } = state;
+  if (heads === null) return engine.request(op, idText, bodyJson);
+  const line = engine.requestLine(op, idText, bodyJson);
+  if (line.charCodeAt(0) === 123) return JSON.parse(line); // '{': the { error } envelope
+  let head = heads.get(op);
+  if (head === undefined) {
+    head = engine.requestHead(op);
+    if (head.error !== undefined && head.error !== null) return head;
+    heads.set(op, head);
+  }
+  const nl = line.indexOf('\n');
+  // A fresh headers object per call: a custom fetch may add to the one it is given.
+  return nl < 0
+    ? { method: head.method, url: line, headers: { ...head.headers }, body: null }
+    : { method: head.method, url: line.slice(0, nl), headers: { ...head.headers }, body: line.slice(nl + 1) };
+}
+
+/**
  * Runs one operation: builds the request, sends it, decodes the response, retries as the engine
  * decides. Resolves with the engine's OUTPUT; rejects with a ConversationsError.
  * @param {ReturnType<typeof createState>} state
@@ -187,19 +237,20 @@ async function perform(state, op, id, body, callOptions, ctx) {
       throw invalidInput(`body cannot be serialised as JSON: ${err.message}`, 'body');
     }
   }
-  const req = engine.request(op, idText, bodyJson);
+  const req = buildRequest(state, op, idText, bodyJson);
   if (req.error !== undefined && req.error !== null) throw fromInfo(req.error);
   if (ctx !== null) {
     ctx.request = { method: req.method, url: req.url, queryUrl: req.url, headers: redactHeaders(req.headers), body: req.body };
   }
   if (signal !== null && signal.aborted) throw aborted(req.method, req.url, signal.reason).error;
+  if (transport.call !== undefined) return performWhole(state, op, idText, bodyJson, req, signal, timeoutMs, ctx);
 
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     const elapsed = performance.now() - started;
     const budget = Math.min(timeoutMs, policy.deadlineMs - elapsed);
     if (budget <= 0) {
-      throw new TimeoutError(`${req.method} ${req.url}: deadline of ${policy.deadlineMs} ms exceeded`, { code: 'timeout' });
+      throw deadlineExceeded(req.method, req.url, policy.deadlineMs);
     }
     if (logger !== null) emit(logger, 'debug', 'conversations: request', { op, method: req.method, url: req.url, attempt });
     let res = null;
@@ -253,6 +304,47 @@ async function perform(state, op, id, body, callOptions, ctx) {
       throw err instanceof Failure ? err.error : err;
     }
   }
+}
+
+/**
+ * perform() over a transport that runs the whole call itself (the wasm engine's `execute`): the
+ * same logger events, compat context, decoding and errors as the loop above, from what the
+ * engine reports after each attempt.
+ */
+async function performWhole(state, op, idText, bodyJson, req, signal, timeoutMs, ctx) {
+  const { engine, policy, transport, logger } = state;
+  const started = performance.now();
+  const where = { op, method: req.method, url: req.url };
+  const onAttempt = logger === null ? null : ({ attempt, status, error, delayMs }) => {
+    emit(logger, 'debug', 'conversations: request', { ...where, attempt });
+    if (delayMs >= 0) {
+      emit(logger, 'warn', 'conversations: retrying', {
+        ...where, attempt, code: error === null ? 'api' : error.code, status: error === null ? status : error.status, delayMs,
+      });
+    }
+  };
+  const { res, error: failed, attempts } = await transport.call(op, idText, bodyJson, req, signal, timeoutMs, policy, onAttempt);
+  let error = failed;
+  if (res !== undefined) {
+    if (ctx !== null) ctx.response = { statusCode: res.status, headers: res.headers, body: utf8.decode(res.body) };
+    const decoded = JSON.parse(engine.decode(op, res.status, res.body));
+    if (decoded.error === undefined || decoded.error === null) {
+      if (logger !== null) {
+        emit(logger, 'info', 'conversations: response', {
+          ...where, status: res.status, attempt: attempts, durationMs: Math.round(performance.now() - started),
+        });
+      }
+      return decoded.ok;
+    }
+    error = fromInfo(decoded.error);
+  }
+  if (logger !== null && attempts > 0) {
+    emit(logger, 'error', 'conversations: failed', {
+      ...where, code: error.code, status: error.status, attempt: attempts,
+      durationMs: Math.round(performance.now() - started), message: error.message,
+    });
+  }
+  throw error;
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');

@@ -3,10 +3,11 @@
 // The ONE place that chooses and loads an engine (see ENGINE.md). Everything else receives the
 // Engine class from here, so the wasm engine can later slot in without touching the JS layer.
 //   CONVERSATIONS_ENGINE=native  → the napi addon only
-//   CONVERSATIONS_ENGINE=wasm    → the wasm engine (not shipped yet)
+//   CONVERSATIONS_ENGINE=wasm    → the wasm engine (npm/wasm/, built by `make wasm`)
 //   unset                        → the native addon for this platform, falling back to wasm
 // Loading is lazy: requiring the package never fails, constructing a client does.
 
+const fs = require('node:fs');
 const path = require('node:path');
 
 let loaded = null;
@@ -33,9 +34,19 @@ function loadNative(problems) {
   return null;
 }
 
+// The browser build's module, as CommonJS (wasm/conversations.cjs, made from wasm-bindgen's
+// --target web output by bindings-wasm/package.mjs), instantiated synchronously from the bytes.
 function loadWasm(problems) {
-  problems.push('wasm engine: not available in this build');
-  return null;
+  const dir = path.join(__dirname, '..', 'wasm');
+  try {
+    const glue = require(path.join(dir, 'conversations.cjs'));
+    glue.initSync({ module: fs.readFileSync(path.join(dir, 'conversations_bg.wasm')) });
+    return glue.Engine;
+  } catch (err) {
+    const missing = err && (err.code === 'MODULE_NOT_FOUND' || err.code === 'ENOENT');
+    problems.push(`wasm engine: ${missing ? 'not built (make wasm)' : err.message}`);
+    return null;
+  }
 }
 
 /**

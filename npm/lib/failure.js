@@ -40,24 +40,31 @@ function tooLarge(method, url, max, status) {
  * @param {any} err
  */
 function fromNetworkError(method, url, err) {
-  // fetch wraps the socket error: TypeError('fetch failed', { cause: { code } }).
-  const code = (err && (err.code || (err.cause && err.cause.code))) || '';
+  // fetch wraps the socket error: TypeError('fetch failed', { cause: { code } }). That socket
+  // error is what the caller can act on, so it becomes the cause, as with node:http.
+  const inner = err && !err.code && err.cause && err.cause.code ? err.cause : err;
+  const code = (inner && inner.code) || '';
   let outcome = 'reset';
   let what = 'connection reset';
   if (REFUSED.has(code)) {
     outcome = 'refused';
     what = code === 'ECONNREFUSED' ? 'connection refused'
-      : code === 'ERR_PROXY_CONNECT' ? `proxy refused the tunnel (${err.message})`
+      : code === 'ERR_PROXY_CONNECT' ? `proxy refused the tunnel (${inner.message})`
         : 'host not found';
   } else if (/CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH/.test(code)) {
     // Certificate problems do not go away on retry.
     outcome = 'fatal';
-    what = `TLS handshake failed (${err.message})`;
-  } else if (code !== 'ECONNRESET' && code !== 'EPIPE' && !/socket hang up/.test(String(err && err.message))) {
-    what = `connection failed (${(err && err.message) || err})`;
+    what = `TLS handshake failed (${inner.message})`;
+  } else if (code !== 'ECONNRESET' && code !== 'EPIPE' && code !== 'UND_ERR_SOCKET' && !/socket hang up/.test(String(inner && inner.message))) {
+    what = `connection failed (${(inner && inner.message) || inner})`;
   }
   const message = `${describe(method, url)}: ${what}${code && !what.includes(code) ? ` (${code})` : ''}`;
-  return new Failure(outcome, new ConnectionError(message, { code: 'transport', cause: err }));
+  return new Failure(outcome, new ConnectionError(message, { code: 'transport', cause: inner }));
 }
 
-module.exports = { Failure, timedOut, aborted, tooLarge, fromNetworkError };
+/** The overall deadline ran out before another attempt could start. */
+function deadlineExceeded(method, url, ms) {
+  return new TimeoutError(`${describe(method, url)}: deadline of ${ms} ms exceeded`, { code: 'timeout' });
+}
+
+module.exports = { Failure, timedOut, aborted, tooLarge, fromNetworkError, deadlineExceeded };

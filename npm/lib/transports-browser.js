@@ -1,0 +1,22 @@
+'use strict';
+
+// Which I/O a client uses in browsers, workers and Deno (the wasm build; see transports.js for
+// Node): the `fetch` option if given, else the engine's own fetch I/O.
+
+const { FetchTransport } = require('./transport-fetch');
+const { EngineTransport } = require('./transport-engine');
+const { invalidInput } = require('./errors');
+
+/**
+ * @param {{ fetch?: Function, agent?: object, ca?: unknown }} options checked client options
+ * @param {any} engine
+ */
+function createTransport(options, engine) {
+  if (options.agent || options.ca !== undefined) {
+    throw invalidInput(`option "${options.agent ? 'agent' : 'ca'}" is only available in Node`, options.agent ? 'agent' : 'ca');
+  }
+  if (options.fetch) return new FetchTransport(options.fetch);
+  return new EngineTransport(engine);
+}
+
+module.exports = { createTransport };

@@ -1,0 +1,103 @@
+// The conformance-vector runner (format: README.md here), shared by every JS runtime: the Node
+// tests (npm/test/vectors.test.js, native or wasm engine) and headless Chromium
+// (tests/browser/vectors.test.js). Plain ES2022, no Node or browser API beyond atob and
+// TextEncoder, so the same logic runs everywhere. A case it cannot run fails; nothing is skipped.
+
+/** Canonical JSON (sorted keys) of plain data, for deep equality that ignores key order. */
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).filter((k) => value[k] !== undefined).sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value === undefined ? null : value);
+}
+
+function fail(message) {
+  throw new Error(message);
+}
+
+function sameJson(actual, expected, what) {
+  const a = canonical(actual);
+  const e = canonical(expected);
+  if (a !== e) fail(`${what}:\n  expected ${e}\n  actual   ${a}`);
+}
+
+function checkError(actual, expected, where) {
+  if (!actual) fail(`${where}: expected an error ${JSON.stringify(expected)}, got none`);
+  for (const key of Object.keys(expected)) sameJson(actual[key] ?? null, expected[key], `${where}: error.${key}`);
+}
+
+function bytesOf(response) {
+  if (typeof response.bodyBase64 === 'string') return Uint8Array.from(atob(response.bodyBase64), (c) => c.charCodeAt(0));
+  if (typeof response.body === 'string') return new TextEncoder().encode(response.body);
+  return fail('decode case needs response.body or response.bodyBase64');
+}
+
+function runRequest(Engine, config, c) {
+  const engine = new Engine(config);
+  const configError = engine.configError();
+  if (c.error && configError) {
+    checkError(configError, c.error, 'configError()');
+    return;
+  }
+  const body = c.body === undefined || c.body === null ? null : JSON.stringify(c.body);
+  const built = engine.request(c.op, c.id ?? null, body);
+  if (c.request) {
+    if ((built.error ?? null) !== null) fail(`unexpected error ${JSON.stringify(built.error)}`);
+    sameJson({ method: built.method, url: built.url, headers: built.headers, body: built.body }, c.request, 'request');
+  } else if (c.error) {
+    checkError(built.error, c.error, 'request()');
+  } else {
+    fail('request case has neither "request" nor "error"');
+  }
+}
+
+function runDecode(Engine, config, c) {
+  const engine = new Engine(config);
+  const { response } = c;
+  if (!response || typeof response.status !== 'number') fail('decode case needs response.status');
+  const result = JSON.parse(engine.decode(c.op, response.status, bytesOf(response)));
+  if ('output' in c) {
+    if ((result.error ?? null) !== null) fail(`unexpected error ${JSON.stringify(result.error)}`);
+    sameJson(result.ok, c.output, 'output');
+  } else if (c.error) {
+    checkError(result.error, c.error, 'decode()');
+  } else {
+    fail('decode case has neither "output" nor "error"');
+  }
+}
+
+function runRetry(Engine, config, c) {
+  const engine = new Engine(config);
+  for (const key of ['op', 'attempt', 'outcome', 'status', 'elapsedMs', 'nowMs', 'random', 'delayMs']) {
+    if (!(key in c)) fail(`retry case lacks "${key}"`);
+  }
+  const delay = engine.retryDelay(c.op, c.attempt, c.outcome, c.status, c.retryAfter ?? null, c.elapsedMs, c.nowMs, c.random);
+  if (!(Math.abs(delay - c.delayMs) <= 0.001)) fail(`delayMs: expected ${c.delayMs}, actual ${delay}`);
+}
+
+const RUNNERS = { request: runRequest, decode: runDecode, retry: runRetry };
+
+/**
+ * Runs every case of one vector file against an Engine class (npm/ENGINE.md).
+ * @param {new (config: object) => any} Engine
+ * @param {{ config?: object, cases: any[] }} doc the parsed file
+ * @returns {{ name: string, error: string | null }[]} one entry per case, `error` null when it passed
+ */
+export function runFile(Engine, doc) {
+  if (!Array.isArray(doc.cases) || doc.cases.length === 0) return [{ name: '(file)', error: 'file has no cases' }];
+  const names = new Set();
+  return doc.cases.map((c) => {
+    const name = typeof c.name === 'string' ? c.name : '(unnamed)';
+    try {
+      if (typeof c.name !== 'string' || names.has(c.name)) fail(`case name missing or repeated: ${c.name}`);
+      names.add(c.name);
+      const run = RUNNERS[c.kind] ?? fail(`unknown kind ${JSON.stringify(c.kind)}`);
+      run(Engine, c.config ?? doc.config ?? {}, c);
+      return { name, error: null };
+    } catch (err) {
+      return { name, error: String(err && err.message ? err.message : err) };
+    }
+  });
+}

@@ -5,15 +5,18 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM_DIR := npm
 ADDON := $(NPM_DIR)/conversations.linux-x64-gnu.node
+# The wasm-bindgen-cli version must equal the wasm-bindgen crate's in Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
 
-.PHONY: test fuzz reliability rust-test lint addon node-deps node-test demo sandbox-bin package clean
+.PHONY: test fuzz reliability rust-test lint addon node-deps node-test demo sandbox-bin package clean wasm wasm-tools chromium browser-test dashboard
 
 ## Every test: formatting, lints, Rust, Node, fuzzing (bounded).
-test: lint rust-test node-test reliability fuzz
+test: lint rust-test node-test browser-test reliability fuzz
 
-lint:
+lint: wasm-tools
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+	$(CARGO) clippy -p conversations-wasm --target wasm32-unknown-unknown -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace --all-features --quiet
 
 rust-test:
@@ -33,8 +36,31 @@ $(NPM_DIR)/node_modules/.package-lock.json: $(NPM_DIR)/package.json $(wildcard $
 	cd $(NPM_DIR) && npm ci --no-audit --no-fund
 	touch $@
 
-node-test: addon node-deps sandbox-bin
+node-test: addon wasm node-deps sandbox-bin
 	node --test --test-concurrency=2 $(NPM_DIR)/test/
+	@echo "--- the same modern, compat and vector tests on the wasm engine"
+	CONVERSATIONS_ENGINE=wasm node --test --test-concurrency=2 $(NPM_DIR)/test/client.test.js $(NPM_DIR)/test/compat.test.js $(NPM_DIR)/test/vectors.test.js
+
+## The wasm engine into npm/wasm/ (prints its size): cargo (wasm-release profile), wasm-bindgen
+## --target web, wasm-opt -Oz from the binaryen devDependency; see bindings-wasm/build.sh.
+wasm: wasm-tools node-deps
+	bindings-wasm/build.sh
+
+wasm-tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] \
+	  || $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+chromium:
+	@[ -x /usr/bin/chromium ] || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+## The browser build in headless Chromium: vectors, browser safety, errors, the dashboard end to end.
+browser-test: wasm chromium node-deps sandbox-bin
+	node --test --test-concurrency=1 tests/browser/
+
+## examples/dashboard/ over a sandbox with the demo world; prints the URL to open.
+dashboard: wasm sandbox-bin
+	node examples/dashboard/serve.mjs
 
 ## Reliability (tests/reliability/): the fault matrix, cancellation, credential canary and soak on
 ## every engine present, then schemathesis against the sandbox. The Rust client's half of the

@@ -62,10 +62,10 @@ browser-test: wasm chromium node-deps sandbox-bin
 dashboard: wasm sandbox-bin
 	node examples/dashboard/serve.mjs
 
-## Reliability (tests/reliability/): the fault matrix, cancellation, credential canary and soak on
-## every engine present, then schemathesis against the sandbox. The Rust client's half of the
-## matrix (core/tests/reliability.rs) runs in rust-test.
-reliability: addon node-deps sandbox-bin
+## Reliability (tests/reliability/): the fault matrix on every engine (native, wasm in Node,
+## Chromium), cancellation, credential canary and soak, then schemathesis against the sandbox.
+## The Rust client's half of the matrix (core/tests/reliability.rs) runs in rust-test.
+reliability: addon wasm chromium node-deps sandbox-bin
 	node --test --test-concurrency=1 tests/reliability/
 	tests/reliability/schemathesis.sh
 

@@ -130,6 +130,13 @@ export interface ClientOptions {
   ca?: string | Uint8Array | Array<string | Uint8Array>;
   /** Receives redacted events; no logging without it. */
   logger?: LoggerLike;
+  /**
+   * In a browser (a page or a browser worker), `username`/`password` are refused with an
+   * InvalidInputError unless this is `true`: anyone who can open the page can read them.
+   * Recommended instead: a `baseUrl` pointing at your own backend (relative URLs are resolved
+   * against the page), which adds the credentials. Ignored outside browsers.
+   */
+  allowBrowserCredentials?: boolean;
 }
 
 /** Per-call options (last argument of every method). */

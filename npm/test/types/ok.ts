@@ -14,6 +14,7 @@ async function modern(): Promise<void> {
   };
   const client = new ConversationsClient(options);
   const withFetch = new ConversationsClient({ fetch: globalThis.fetch });
+  const inBrowser = new ConversationsClient({ username: 'key', password: 'secret', allowBrowserCredentials: true });
   const ac = new AbortController();
   const sent: { channel: string; text: string } = await client.sendMessage('id', { text: 't', channel: 'facebook' }, { signal: ac.signal });
   const list: MessageList = await client.listMessages('id', { timeoutMs: 100 });

@@ -204,8 +204,7 @@ impl ConfigBuilder {
 
     /// Validates and builds the configuration; an `invalid_input` error names the bad field.
     pub fn build(self) -> Result<Config, Error> {
-        let base_url =
-            validate::base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?.to_owned();
+        let base_url = validate::base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         let authorization = match (&self.username, &self.password) {
             (None, None) => None,
             (Some(user), Some(password)) => {

@@ -24,9 +24,9 @@ pub(crate) fn required_text(field: &'static str, value: &str) -> Result<(), Erro
     Ok(())
 }
 
-/// An absolute `http(s)` URL with a host and no query or fragment; returns it without a trailing
-/// slash.
-pub(crate) fn base_url(url: &str) -> Result<&str, Error> {
+/// An absolute `http(s)` URL with a host and no query or fragment; returns it canonical: the
+/// scheme in lower case (schemes are case-insensitive) and no trailing slash.
+pub(crate) fn base_url(url: &str) -> Result<String, Error> {
     let trimmed = url.trim_end_matches('/');
     let bad = |why: &str| {
         Error::invalid_input(
@@ -38,7 +38,13 @@ pub(crate) fn base_url(url: &str) -> Result<&str, Error> {
     if trimmed.contains(['?', '#']) {
         return Err(bad("must not have a query or fragment"));
     }
-    Ok(trimmed)
+    // http_url checked that the URL starts with an ASCII scheme and "://".
+    let scheme_end = trimmed.find("://").unwrap_or(0);
+    Ok(format!(
+        "{}{}",
+        trimmed[..scheme_end].to_ascii_lowercase(),
+        &trimmed[scheme_end..]
+    ))
 }
 
 /// Checks an absolute http(s) URL with a non-empty host and no whitespace or control characters.

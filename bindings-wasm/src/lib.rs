@@ -13,7 +13,8 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
     // SAFETY: wasm32-unknown-unknown without the atomics feature has exactly one thread.
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
-use conversations_core::engine::{Engine, ErrorInfo};
+use conversations_core::engine::{Engine, EngineConfig, ErrorInfo};
+use conversations_core::Error;
 use serde::Serialize;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -37,6 +38,49 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
+/// The JS config object as core's [`EngineConfig`], field by field (what serde does for the napi
+/// binding, without serde_json's `Value` deserializer: about 10 KB of wasm). `undefined` and
+/// `null` mean "not set", as in JSON; core validates the values.
+fn engine_config(config: &JsValue) -> Result<EngineConfig, String> {
+    let mut cfg = EngineConfig::default();
+    if config.is_undefined() || config.is_null() {
+        return Ok(cfg);
+    }
+    if !config.is_object() || js_sys::Array::is_array(config) {
+        return Err("invalid configuration: expected an object".into());
+    }
+    let object: &js_sys::Object = config.unchecked_ref();
+    for key in js_sys::Object::keys(object).iter() {
+        let value = js_sys::Reflect::get(config, &key).unwrap_or(JsValue::UNDEFINED);
+        if value.is_undefined() || value.is_null() {
+            continue;
+        }
+        let key = key.as_string().unwrap_or_default();
+        let text = || {
+            value
+                .as_string()
+                .ok_or_else(|| format!("invalid configuration: {key} must be a string"))
+        };
+        let number = || {
+            value
+                .as_f64()
+                .ok_or_else(|| format!("invalid configuration: {key} must be a number"))
+        };
+        match key.as_str() {
+            "baseUrl" => cfg.base_url = Some(text()?),
+            "username" => cfg.username = Some(text()?),
+            "password" => cfg.password = Some(text()?),
+            "userAgentSuffix" => cfg.user_agent_suffix = Some(text()?),
+            "maxRetries" => cfg.max_retries = Some(number()?),
+            "timeoutMs" => cfg.timeout_ms = Some(number()?),
+            "deadlineMs" => cfg.deadline_ms = Some(number()?),
+            "maxResponseBytes" => cfg.max_response_bytes = Some(number()?),
+            _ => return Err(format!("invalid configuration: unknown field `{key}`")),
+        }
+    }
+    Ok(cfg)
+}
+
 pub(crate) fn error_object(info: &ErrorInfo) -> JsValue {
     let obj = js_sys::Object::new();
     set(&obj, "error", &to_js(info));
@@ -48,16 +92,9 @@ impl WasmEngine {
     /// Builds an engine from the config object; an invalid config is reported by `configError()`.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> WasmEngine {
-        let inner = if config.is_undefined() || config.is_null() {
-            Engine::from_value(serde_json::Value::Null)
-        } else {
-            // JSON text, parsed by core: the same path as the native engine's serde_json value.
-            // What JSON cannot express (a BigInt, a cycle) becomes the parse error of "".
-            let text = js_sys::JSON::stringify(&config)
-                .ok()
-                .and_then(|s| s.as_string())
-                .unwrap_or_default();
-            Engine::from_json(&text)
+        let inner = match engine_config(&config) {
+            Ok(cfg) => Engine::new(cfg),
+            Err(why) => Engine::rejected(Error::invalid_input("config", why)),
         };
         WasmEngine {
             inner: Rc::new(inner),

@@ -119,8 +119,10 @@ impl Engine {
         }
     }
 
-    /// An engine whose every request reports `err`; its policy is the default one.
-    fn rejected(err: Error) -> Engine {
+    /// An engine whose every request reports `err`; its policy is the default one. (Public for
+    /// bindings that convert the configuration themselves, e.g. wasm without serde_json's
+    /// `Value` deserializer.)
+    pub fn rejected(err: Error) -> Engine {
         Engine {
             config: Config::default(),
             config_error: Some(err),

@@ -8,7 +8,7 @@ ADDON := $(NPM_DIR)/conversations.linux-x64-gnu.node
 # The wasm-bindgen-cli version must equal the wasm-bindgen crate's in Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
 
-.PHONY: test fuzz reliability rust-test lint addon node-deps node-test demo sandbox-bin package clean wasm wasm-tools chromium browser-test dashboard
+.PHONY: bench test fuzz reliability rust-test lint addon node-deps node-test demo sandbox-bin package clean wasm wasm-tools chromium browser-test dashboard
 
 ## Every test: formatting, lints, Rust, Node, fuzzing (bounded).
 test: lint rust-test node-test browser-test reliability fuzz
@@ -83,6 +83,15 @@ examples/node/node_modules/.package-lock.json: examples/node/package.json
 ## The README's demo: the Node quickstart against a fresh sandbox.
 demo: addon sandbox-bin examples/node/node_modules/.package-lock.json
 	@scripts/with-sandbox.sh node examples/node/quickstart.js {URL}
+
+## Benchmarks (issue #8) into bench/RESULTS.md: the release addon and the wasm engine as packaged,
+## a local keep-alive server, then bench/run.js. The Rust benches build without LTO to fit the
+## 10-minute budget; each compares variants inside one binary, so ratios are unaffected.
+BENCH_CARGO := CARGO_PROFILE_BENCH_LTO=false CARGO_PROFILE_BENCH_CODEGEN_UNITS=16
+bench: wasm
+	$(CARGO) build -p conversations-node --release
+	$(BENCH_CARGO) $(CARGO) bench -p conversations-core --features client --no-run
+	$(BENCH_CARGO) node bench/run.js
 
 clean:
 	$(CARGO) clean

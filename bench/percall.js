@@ -1,0 +1,150 @@
+'use strict';
+
+// Per-call time, run in its own process by run.js: raw node:http (keep-alive agent), raw global
+// fetch, and the package's modern and compat surfaces, against the server at argv[3]. Variants
+// are interleaved in rounds (rotating order) so load drift hits all of them alike; each round
+// gives one mean per variant and ratios are taken within the round, then the median.
+// Usage: node percall.js <packageDir> <serverUrl> <rounds>   (engine via CONVERSATIONS_ENGINE)
+
+const http = require('node:http');
+const { summary, median } = require('./stats');
+
+const [pkgDir, baseUrl, roundsArg] = process.argv.slice(2);
+const ROUNDS = Number(roundsArg) || 24;
+const SEQ_BLOCK = 100; // calls per variant per round, one at a time
+const PAR_WORKERS = 64; // calls in flight
+const PAR_BLOCK = 64 * 6; // calls per variant per round at 64 in flight
+
+const lib = require(pkgDir);
+const USER = 'd36c4ff6-4e81-4d7f-93c0-1472e09d1063';
+const MESSAGE = { text: 'Thanks Ben! Shipping to Australia is $10.', channel: 'facebook' };
+const AUTH = `Basic ${Buffer.from('bench-key:bench-secret').toString('base64')}`;
+const target = new URL(baseUrl);
+
+// What a careful user writes by hand: the same headers, the body read whole, JSON parsed.
+const agent = new http.Agent({ keepAlive: true });
+const GET_HEADERS = { authorization: AUTH, accept: 'application/json', 'user-agent': 'bench' };
+const POST_HEADERS = { ...GET_HEADERS, 'content-type': 'application/json; charset=utf-8' };
+function rawHttp(method, path, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: target.hostname, port: target.port, method, path, agent, headers: body === null ? GET_HEADERS : POST_HEADERS,
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          const out = JSON.parse(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+          if (res.statusCode >= 300) reject(new Error(`HTTP ${res.statusCode}`));
+          else resolve(out);
+        } catch (err) {
+          reject(err);
+        }
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body ?? undefined);
+  });
+}
+async function rawFetch(method, path, body) {
+  const res = await fetch(baseUrl + path, { method, headers: body === null ? GET_HEADERS : POST_HEADERS, body });
+  const out = await res.json();
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return out;
+}
+
+const client = new lib.ConversationsClient({ baseUrl, username: 'bench-key', password: 'bench-secret' });
+lib.Configuration.BASEURI = baseUrl;
+lib.Configuration.basicAuthUserName = 'bench-key';
+lib.Configuration.basicAuthPassword = 'bench-secret';
+
+const USERS_PATH = '/beta/conversations/users';
+const SEND_PATH = `${USERS_PATH}/${USER}/messages`;
+const OPS = {
+  listAppUsers: {
+    'raw node:http': () => rawHttp('GET', USERS_PATH, null),
+    'raw fetch': () => rawFetch('GET', USERS_PATH, null),
+    'sdk modern': () => client.listAppUsers(),
+    'sdk compat': () => lib.AppUsersController.getAppUsers(),
+  },
+  sendMessage: {
+    'raw node:http': () => rawHttp('POST', SEND_PATH, JSON.stringify(MESSAGE)),
+    'raw fetch': () => rawFetch('POST', SEND_PATH, JSON.stringify(MESSAGE)),
+    'sdk modern': () => client.sendMessage(USER, MESSAGE),
+    'sdk compat': () => lib.AppUsersController.createSendMessage(USER, new lib.BaseMessageDto(MESSAGE)),
+  },
+};
+
+// Each block gives [wall µs per call, this process's CPU µs per call]: wall time is the target;
+// CPU time is the client's own cost, less disturbed by the server and other load.
+function perCall(t0, c0, n) {
+  const c = process.cpuUsage(c0);
+  return [((performance.now() - t0) * 1000) / n, (c.user + c.system) / n];
+}
+
+async function sequential(fn, n) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await fn();
+  return perCall(t0, c0, n);
+}
+
+async function inFlight(fn, n, workers) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  let left = n;
+  const worker = async () => {
+    while (left > 0) {
+      left--;
+      await fn();
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+  return perCall(t0, c0, n);
+}
+
+async function measure(mode) {
+  const out = {};
+  for (const [op, variants] of Object.entries(OPS)) {
+    const names = Object.keys(variants);
+    const samples = Object.fromEntries(names.map((n) => [n, []]));
+    const cpu = Object.fromEntries(names.map((n) => [n, []]));
+    for (const name of names) {
+      // Warm-up: JIT, sockets, lazy engine load.
+      if (mode === 'seq') await sequential(variants[name], 300);
+      else await inFlight(variants[name], PAR_BLOCK, PAR_WORKERS);
+    }
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = names.map((_, i) => names[(i + r) % names.length]);
+      for (const name of order) {
+        const [us, cpuUs] = mode === 'seq'
+          ? await sequential(variants[name], SEQ_BLOCK)
+          : await inFlight(variants[name], PAR_BLOCK, PAR_WORKERS);
+        samples[name].push(us);
+        cpu[name].push(cpuUs);
+      }
+    }
+    const rows = {};
+    for (const name of names) {
+      const ratio = (base, of = samples) => median(of[name].map((v, i) => v / of[base][i]));
+      rows[name] = {
+        us: summary(samples[name]), vsHttp: ratio('raw node:http'), vsFetch: ratio('raw fetch'),
+        cpuUs: summary(cpu[name]), cpuVsHttp: ratio('raw node:http', cpu),
+      };
+    }
+    out[op] = rows;
+  }
+  return out;
+}
+
+(async () => {
+  const result = { engine: process.env.CONVERSATIONS_ENGINE || 'default', seq: await measure('seq'), par: await measure('par') };
+  client.close();
+  agent.destroy();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+})().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,223 @@
+'use strict';
+
+// `make bench`: every figure of issue #8 in one run, written to bench/RESULTS.md.
+// The package is measured as users get it: npm/ is staged with the release addon, `npm pack`ed
+// and unpacked into a scratch node_modules; the working tree's addon is never touched.
+// Environment: BENCH_QUICK=1 (fewer rounds), BENCH_SKIP_RUST=1 (no cargo benches),
+// BENCH_OUT=file (write the report there instead of bench/RESULTS.md).
+
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const zlib = require('node:zlib');
+const { summary, median } = require('./stats');
+
+const ROOT = path.resolve(__dirname, '..');
+// BENCH_NPM_DIR / BENCH_ADDON measure another checkout's package (the "before" column).
+const NPM = path.resolve(process.env.BENCH_NPM_DIR || path.join(ROOT, 'npm'));
+const QUICK = process.env.BENCH_QUICK === '1';
+const SKIP_RUST = process.env.BENCH_SKIP_RUST === '1';
+const PKG = 'messagemedia-conversations-sdk';
+const started = Date.now();
+const log = (msg) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${msg}\n`);
+
+function targetDir() {
+  if (process.env.CARGO_TARGET_DIR) return path.resolve(ROOT, process.env.CARGO_TARGET_DIR);
+  return path.join(ROOT, 'target');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The package as users get it.
+function stagePackage(tmp) {
+  const addon = path.resolve(process.env.BENCH_ADDON || path.join(targetDir(), 'release', 'libconversations_node.so'));
+  if (!fs.existsSync(addon)) throw new Error(`no release addon at ${addon}: run cargo build -p conversations-node --release`);
+  const stage = path.join(tmp, 'stage');
+  const skip = new Set(['node_modules', 'test', 'test-support']);
+  fs.cpSync(NPM, stage, {
+    recursive: true,
+    filter: (src) => {
+      const rel = path.relative(NPM, src);
+      return !(skip.has(rel.split(path.sep)[0]) || (!rel.includes(path.sep) && rel.endsWith('.node')));
+    },
+  });
+  fs.copyFileSync(addon, path.join(stage, 'conversations.linux-x64-gnu.node'));
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], {
+    cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+  }))[0];
+  const tarball = path.join(tmp, packed.filename);
+  const app = path.join(tmp, 'app');
+  const modules = path.join(app, 'node_modules');
+  fs.mkdirSync(modules, { recursive: true });
+  fs.writeFileSync(path.join(app, 'package.json'), '{"name":"bench-app","private":true}\n');
+  execFileSync('tar', ['xzf', tarball, '-C', modules]);
+  fs.renameSync(path.join(modules, 'package'), path.join(modules, PKG));
+  const pkgDir = path.join(modules, PKG);
+  const wasmDir = path.join(pkgDir, 'wasm');
+  const wasmFiles = fs.existsSync(wasmDir) ? fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')) : [];
+  return {
+    app,
+    pkgDir,
+    tarballBytes: fs.statSync(tarball).size,
+    unpackedBytes: packed.unpackedSize,
+    files: packed.entryCount,
+    addonBytes: fs.statSync(path.join(pkgDir, 'conversations.linux-x64-gnu.node')).size,
+    wasm: wasmFiles.length > 0 ? path.join(wasmDir, wasmFiles[0]) : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server, in its own process.
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'server.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve({ child, url: `http://127.0.0.1:${JSON.parse(buf.slice(0, nl)).port}` });
+    });
+    child.on('exit', (code) => reject(new Error(`bench server exited (${code})`)));
+  });
+}
+
+function runJson(cmd, args, options = {}) {
+  const res = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...options });
+  if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${res.status}): ${res.stderr}`);
+  const line = res.stdout.trim().split('\n').filter((l) => l.startsWith('{') || l.startsWith('BENCH_JSON ')).pop();
+  return JSON.parse(line.replace(/^BENCH_JSON /, ''));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import cost: fresh processes, interleaved, wall time and peak RSS.
+function importCost(pkg, engines) {
+  const starts = QUICK ? 10 : 25;
+  const haveTime = fs.existsSync('/usr/bin/time');
+  const rssProbe = "process.on('exit',()=>process.stderr.write('MAXRSS '+process.resourceUsage().maxRSS+'\\n'))";
+  const variants = [['bare node', ['-e', ''], null], ['bare node, ESM', ['--input-type=module', '-e', ''], null]];
+  for (const engine of engines) {
+    variants.push(
+      [`require (${engine})`, ['-e', `require('${PKG}')`], engine],
+      [`import (${engine})`, ['--input-type=module', '-e', `import '${PKG}'`], engine],
+      [`require + first client (${engine})`, ['-e', `new (require('${PKG}').ConversationsClient)({username:'k',password:'s'})`], engine],
+    );
+  }
+  const samples = Object.fromEntries(variants.map(([name]) => [name, { ms: [], rssKiB: [] }]));
+  for (let i = 0; i < starts + 2; i++) {
+    for (let v = 0; v < variants.length; v++) {
+      const [name, args, engine] = variants[(v + i) % variants.length];
+      const env = { ...process.env };
+      if (engine !== null) env.CONVERSATIONS_ENGINE = engine;
+      const cmd = haveTime ? '/usr/bin/time' : process.execPath;
+      const argv = haveTime ? ['-f', 'MAXRSS %M', process.execPath, ...args] : ['-r', `data:text/javascript,${rssProbe}`, ...args];
+      const t0 = process.hrtime.bigint();
+      const res = spawnSync(cmd, argv, { cwd: pkg.app, env, encoding: 'utf8' });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (res.status !== 0) throw new Error(`${name} failed: ${res.stderr}`);
+      if (i < 2) continue; // warm the page cache first
+      samples[name].ms.push(ms);
+      samples[name].rssKiB.push(Number(/MAXRSS (\d+)/.exec(res.stderr)?.[1]));
+    }
+  }
+  const bare = median(samples['bare node'].ms);
+  const bareRss = median(samples['bare node'].rssKiB);
+  return Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, {
+    ms: summary(s.ms), overMs: median(s.ms) - bare, rssMiB: median(s.rssKiB) / 1024, overRssMiB: (median(s.rssKiB) - bareRss) / 1024,
+  }]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rust: criterion decode throughput and the client-vs-raw-reqwest comparison.
+function rustBenches(url) {
+  const env = { ...process.env, CONVERSATIONS_BENCH_URL: url };
+  const client = runJson('cargo', ['bench', '-q', '-p', 'conversations-core', '--features', 'client', '--bench', 'client'], { cwd: ROOT, env });
+  const res = spawnSync('cargo', ['bench', '-q', '-p', 'conversations-core', '--features', 'client', '--bench', 'decode', '--', '--noplot'], { cwd: ROOT, env, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`criterion decode bench failed: ${res.stderr}`);
+  const decode = {};
+  const crit = path.join(targetDir(), 'criterion');
+  for (const group of ['history_10k', 'app_users_small']) {
+    for (const fn of ['serde_json_value', 'typed_decode', 'engine_envelope']) {
+      const dir = path.join(crit, group, fn, 'new');
+      const est = JSON.parse(fs.readFileSync(path.join(dir, 'estimates.json'), 'utf8'));
+      const bench = JSON.parse(fs.readFileSync(path.join(dir, 'benchmark.json'), 'utf8'));
+      const bytes = bench.throughput?.Bytes ?? 0;
+      const ns = est.median.point_estimate;
+      decode[`${group}/${fn}`] = {
+        ns, lo: est.median.confidence_interval.lower_bound, hi: est.median.confidence_interval.upper_bound,
+        mibps: bytes / (ns / 1e9) / (1 << 20),
+      };
+    }
+  }
+  return { client, decode };
+}
+
+// ---------------------------------------------------------------------------------------------
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'conversations-bench-'));
+  const load = [os.loadavg()[0]];
+  let server = null;
+  try {
+    log('staging and packing the package');
+    const pkg = stagePackage(tmp);
+    const engines = ['native'];
+    if (pkg.wasm !== null) engines.push('wasm');
+    else log('wasm engine not built (npm/wasm/ absent): wasm rows are n/a');
+    server = await startServer();
+    log(`server at ${server.url}`);
+    const rounds = String(QUICK ? 5 : 12);
+    const r = { pkg, engines, percall: {}, decode: {}, memory: null, rust: null };
+
+    for (const engine of engines) {
+      log(`per-call (${engine})`);
+      r.percall[engine] = runJson(process.execPath, [path.join(__dirname, 'percall.js'), pkg.pkgDir, server.url, rounds], {
+        env: { ...process.env, CONVERSATIONS_ENGINE: engine },
+      });
+    }
+    for (const engine of engines) {
+      log(`decode (${engine})`);
+      r.decode[engine] = runJson(process.execPath, [path.join(__dirname, 'decode.js'), pkg.pkgDir], {
+        env: { ...process.env, CONVERSATIONS_ENGINE: engine },
+      });
+    }
+    log('memory (100,000 calls: the package, then node:http by hand)');
+    const memory = (mode) => runJson(process.execPath, ['--expose-gc', path.join(__dirname, 'memory.js'), pkg.pkgDir, server.url, QUICK ? '20000' : '100000', mode], {
+      env: { ...process.env, CONVERSATIONS_ENGINE: 'native' },
+    });
+    r.memory = memory('sdk');
+    r.memoryRaw = memory('raw');
+    log('import cost');
+    r.imports = importCost(pkg, engines);
+    if (!SKIP_RUST) {
+      log('rust: client vs raw reqwest, criterion decode');
+      r.rust = rustBenches(server.url);
+    }
+    if (pkg.wasm !== null) {
+      const raw = fs.readFileSync(pkg.wasm);
+      r.wasmBytes = raw.length;
+      r.wasmGzipBytes = zlib.gzipSync(raw, { level: 9 }).length;
+    }
+    load.push(os.loadavg()[0]);
+    r.load = load;
+    r.seconds = (Date.now() - started) / 1000;
+    r.node = process.version;
+    r.cpus = os.cpus().length;
+    const report = require('./report');
+    const md = report.render(r, report.loadBaseline(path.join(__dirname, 'baseline.json')));
+    fs.writeFileSync(process.env.BENCH_OUT || path.join(__dirname, 'RESULTS.md'), md);
+    fs.writeFileSync(path.join(tmp, 'results.json'), JSON.stringify(r, null, 1));
+    if (process.env.BENCH_JSON_OUT) fs.writeFileSync(process.env.BENCH_JSON_OUT, JSON.stringify(r, null, 1));
+    process.stdout.write(md);
+    log(`done in ${r.seconds.toFixed(0)} s; wrote bench/RESULTS.md`);
+  } finally {
+    if (server !== null) {
+      server.child.stdin.end();
+      server.child.kill();
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,7 +1,7 @@
 //! The napi binding: exposes [`conversations_core::engine::Engine`] to Node as the `Engine` class
 //! specified in `npm/ENGINE.md`. Type conversion only; every API fact lives in core.
 
-use conversations_core::engine::{Engine, ErrorInfo};
+use conversations_core::engine::{Engine, ErrorInfo, RequestHead};
 use conversations_core::HttpRequest;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -48,12 +48,32 @@ impl JsEngine {
     ) -> Result<Object<'e>> {
         match self.inner.request(&op, id.as_deref(), body_json.as_deref()) {
             Ok(req) => request_object(env, req),
-            Err(e) => {
-                let mut obj = Object::new(env)?;
-                obj.set("error", env.to_js_value(&ErrorInfo::from(&e))?)?;
-                Ok(obj)
-            }
+            Err(e) => error_object(env, &e),
         }
+    }
+
+    /// The method and headers every request of `op` sends: `{ method, headers }` or `{ error }`.
+    /// The JS layer asks once per operation and reuses them (see `requestLine`).
+    #[napi]
+    pub fn request_head<'e>(&self, env: &'e Env, op: String) -> Result<Object<'e>> {
+        match self.inner.request_head(&op) {
+            Ok(head) => head_object(env, head),
+            Err(e) => error_object(env, &e),
+        }
+    }
+
+    /// The per-call part of `request` as one string: the URL, then `\n` and the body for
+    /// operations that send one; or the JSON text `{"error": ...}` (it starts with `{`).
+    /// One string crosses into JS instead of an object of five properties and four headers.
+    #[napi]
+    pub fn request_line(
+        &self,
+        op: String,
+        id: Option<String>,
+        body_json: Option<String>,
+    ) -> String {
+        self.inner
+            .request_line(&op, id.as_deref(), body_json.as_deref())
     }
 
     /// Decodes one response into the JSON envelope `{"ok": ...}` / `{"error": ...}`.
@@ -103,5 +123,22 @@ fn request_object<'e>(env: &'e Env, req: HttpRequest) -> Result<Object<'e>> {
         Some(body) => obj.set("body", body)?,
         None => obj.set("body", Null)?,
     }
+    Ok(obj)
+}
+
+fn head_object<'e>(env: &'e Env, head: RequestHead) -> Result<Object<'e>> {
+    let mut headers = Object::new(env)?;
+    for (name, value) in head.headers {
+        headers.set(name, value)?;
+    }
+    let mut obj = Object::new(env)?;
+    obj.set("method", head.method.as_str())?;
+    obj.set("headers", headers)?;
+    Ok(obj)
+}
+
+fn error_object<'e>(env: &'e Env, e: &conversations_core::Error) -> Result<Object<'e>> {
+    let mut obj = Object::new(env)?;
+    obj.set("error", env.to_js_value(&ErrorInfo::from(e))?)?;
     Ok(obj)
 }

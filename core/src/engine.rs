@@ -6,8 +6,9 @@ use crate::config::Config;
 use crate::decode::{decode, Output};
 use crate::error::Error;
 use crate::models::{BaseMessage, ConfigureAccountRequest};
+use crate::operation::Method;
 use crate::operation::{BodyKind, Operation};
-use crate::request::{build_request, Body, HttpRequest};
+use crate::request::{build_target, header, request_headers, Body, HttpRequest};
 use crate::retry::Outcome;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -78,6 +79,38 @@ impl From<&Error> for ErrorInfo {
             body: e.body_text().map(|b| b.into_owned()),
             field: e.field().map(str::to_owned),
         }
+    }
+}
+
+/// The constant part of the requests of one operation: see [`Engine::request_head`].
+/// `Debug` hides the `authorization` header.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestHead {
+    /// The method.
+    pub method: Method,
+    /// Headers, lower-case names, in the same order as [`HttpRequest::headers`].
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl std::fmt::Debug for RequestHead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let v = if *k == header::AUTHORIZATION {
+                    "[redacted]"
+                } else {
+                    v.as_str()
+                };
+                (*k, v)
+            })
+            .collect();
+        f.debug_struct("RequestHead")
+            .field("method", &self.method)
+            .field("headers", &headers)
+            .finish()
     }
 }
 
@@ -166,29 +199,84 @@ impl Engine {
         id: Option<&str>,
         body_json: Option<&str>,
     ) -> Result<HttpRequest, Error> {
+        let (op, url, body) = self.target(op, id, body_json)?;
+        Ok(HttpRequest {
+            method: op.spec().method,
+            url,
+            headers: request_headers(&self.config, op),
+            body,
+        })
+    }
+
+    /// The constant part of every request of `op`: its method and headers. With
+    /// [`Engine::request_line`] it makes the same request as [`Engine::request`], without
+    /// rebuilding (and re-crossing into JS) the same headers on every call.
+    pub fn request_head(&self, op: &str) -> Result<RequestHead, Error> {
         if let Some(err) = &self.config_error {
             return Err(clone_error(err));
         }
         let op = operation(op)?;
-        match (op.spec().body, body_json) {
+        Ok(RequestHead {
+            method: op.spec().method,
+            headers: request_headers(&self.config, op),
+        })
+    }
+
+    /// The per-call part of [`Engine::request`] as one string, so a binding crosses one value:
+    /// the URL, followed by `\n` and the body JSON for operations that send one; or, when the
+    /// input is invalid, the JSON envelope `{"error": ErrorInfo}` (it starts with `{`, which a
+    /// URL never does; URLs never contain a newline: the base URL rejects control characters and
+    /// path parameters are percent-encoded).
+    pub fn request_line(&self, op: &str, id: Option<&str>, body_json: Option<&str>) -> String {
+        match self.target(op, id, body_json) {
+            Ok((_, mut url, None)) => {
+                url.shrink_to_fit();
+                url
+            }
+            Ok((_, mut url, Some(body))) => {
+                url.reserve_exact(body.len() + 1);
+                url.push('\n');
+                url.push_str(&body);
+                url
+            }
+            Err(err) => envelope("error", &ErrorInfo::from(&err), 0),
+        }
+    }
+
+    fn target(
+        &self,
+        op: &str,
+        id: Option<&str>,
+        body_json: Option<&str>,
+    ) -> Result<(Operation, String, Option<String>), Error> {
+        if let Some(err) = &self.config_error {
+            return Err(clone_error(err));
+        }
+        let op = operation(op)?;
+        let (url, body) = match (op.spec().body, body_json) {
             (BodyKind::Message, Some(json)) => {
                 let message = parse_message(json)?;
-                build_request(&self.config, op, id, Body::Message(&message))
+                build_target(&self.config, op, id, Body::Message(&message))?
             }
             (BodyKind::ConfigureAccount, Some(json)) => {
                 let account = parse_account(json)?;
-                build_request(&self.config, op, id, Body::ConfigureAccount(&account))
+                build_target(&self.config, op, id, Body::ConfigureAccount(&account))?
             }
-            (BodyKind::None, Some(_)) => Err(Error::invalid_input(
-                "body",
-                format!("{} takes no body", op.id()),
-            )),
-            (BodyKind::None, None) => build_request(&self.config, op, id, Body::None),
-            (_, None) => Err(Error::invalid_input(
-                "body",
-                format!("{} requires a body", op.id()),
-            )),
-        }
+            (BodyKind::None, Some(_)) => {
+                return Err(Error::invalid_input(
+                    "body",
+                    format!("{} takes no body", op.id()),
+                ))
+            }
+            (BodyKind::None, None) => build_target(&self.config, op, id, Body::None)?,
+            (_, None) => {
+                return Err(Error::invalid_input(
+                    "body",
+                    format!("{} requires a body", op.id()),
+                ))
+            }
+        };
+        Ok((op, url, body))
     }
 
     /// Decodes a response into the result of `op`, as the decoded value or error.
@@ -208,8 +296,9 @@ impl Engine {
     /// Decodes a response into the JSON envelope `{"ok": OUTPUT}` or `{"error": ErrorInfo}`.
     pub fn decode(&self, op: &str, status: u16, body: &[u8]) -> String {
         match self.decode_output(op, status, body) {
-            Ok(output) => envelope("ok", &output),
-            Err(err) => envelope("error", &ErrorInfo::from(&err)),
+            // The camelCase output is about the size of the wire body.
+            Ok(output) => envelope("ok", &output, body.len()),
+            Err(err) => envelope("error", &ErrorInfo::from(&err), body.len()),
         }
     }
 
@@ -263,15 +352,20 @@ fn millis(ms: f64) -> Duration {
     }
 }
 
-fn envelope<T: Serialize>(key: &str, value: &T) -> String {
-    let mut out = String::with_capacity(64);
-    out.push_str("{\"");
-    out.push_str(key);
-    out.push_str("\":");
+fn envelope<T: Serialize>(key: &str, value: &T, size_hint: usize) -> String {
+    // Serialized straight into the envelope: no intermediate copy of a multi-MB output.
+    let mut out = Vec::with_capacity(64 + size_hint + size_hint / 8);
+    out.extend_from_slice(b"{\"");
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"\":");
     // Our outputs are strings, numbers and nulls: serialization cannot fail.
-    out.push_str(&serde_json::to_string(value).unwrap_or_else(|_| "null".into()));
-    out.push('}');
-    out
+    if serde_json::to_writer(&mut out, value).is_err() {
+        out.truncate(key.len() + 4);
+        out.extend_from_slice(b"null");
+    }
+    out.push(b'}');
+    // serde_json writes UTF-8 only.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn invalid_config(e: serde_json::Error) -> Error {
@@ -323,7 +417,10 @@ fn whole(field: &'static str, n: f64, max: f64) -> Result<f64, Error> {
         Err(Error::invalid_input(
             field,
             // `max` is whole: printed as an integer, so wasm builds link no float formatting.
-            format!("{field} must be a whole number between 0 and {}", max as u64),
+            format!(
+                "{field} must be a whole number between 0 and {}",
+                max as u64
+            ),
         ))
     }
 }

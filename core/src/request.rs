@@ -104,6 +104,43 @@ pub fn build_request(
     id: Option<&str>,
     body: Body<'_>,
 ) -> Result<HttpRequest, Error> {
+    let (url, json) = build_target(config, op, id, body)?;
+    Ok(HttpRequest {
+        method: op.spec().method,
+        url,
+        headers: request_headers(config, op),
+        body: json,
+    })
+}
+
+/// The headers of every request of `op` under `config`: they depend on nothing else, so callers
+/// that send many requests can build them once (see [`build_target`]).
+pub fn request_headers(config: &Config, op: Operation) -> Vec<(&'static str, String)> {
+    let spec = op.spec();
+    let mut headers = Vec::with_capacity(4);
+    if let Some(auth) = config.authorization() {
+        headers.push((header::AUTHORIZATION, auth.to_owned()));
+    }
+    headers.push((header::USER_AGENT, config.user_agent().to_owned()));
+    if spec.accept_json {
+        headers.push((header::ACCEPT, ACCEPT_JSON.to_owned()));
+    }
+    // Every operation with a body kind sends a JSON body (validation guarantees it is present).
+    if spec.body != BodyKind::None {
+        headers.push((header::CONTENT_TYPE, CONTENT_TYPE_JSON.to_owned()));
+    }
+    headers
+}
+
+/// The per-call part of [`build_request`]: validates the arguments and returns the URL and the
+/// body (JSON text, for operations that take one). With [`request_headers`] and the operation's
+/// method it makes the same request as [`build_request`].
+pub fn build_target(
+    config: &Config,
+    op: Operation,
+    id: Option<&str>,
+    body: Body<'_>,
+) -> Result<(String, Option<String>), Error> {
     let spec = op.spec();
     let mut url = String::with_capacity(config.base_url().len() + spec.path.len() + 48);
     url.push_str(config.base_url());
@@ -115,7 +152,7 @@ pub fn build_request(
                 .find('}')
                 .map_or(spec.path.len(), |end| placeholder + end + 1);
             url.push_str(&spec.path[..placeholder]);
-            url.push_str(&encode_uri_component(value));
+            url.extend(utf8_percent_encode(value, COMPONENT));
             url.push_str(&spec.path[after..]);
         }
         (Some(name), None) => {
@@ -159,24 +196,7 @@ pub fn build_request(
             ))
         }
     };
-
-    let mut headers = Vec::with_capacity(4);
-    if let Some(auth) = config.authorization() {
-        headers.push((header::AUTHORIZATION, auth.to_owned()));
-    }
-    headers.push((header::USER_AGENT, config.user_agent().to_owned()));
-    if spec.accept_json {
-        headers.push((header::ACCEPT, ACCEPT_JSON.to_owned()));
-    }
-    if json.is_some() {
-        headers.push((header::CONTENT_TYPE, CONTENT_TYPE_JSON.to_owned()));
-    }
-    Ok(HttpRequest {
-        method: spec.method,
-        url,
-        headers,
-        body: json,
-    })
+    Ok((url, json))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {

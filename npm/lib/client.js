@@ -195,14 +195,22 @@ function checkCallOptions(call) {
 function buildRequest(state, op, idText, bodyJson) {
   const { engine, heads } = state;
   if (heads === null) return engine.request(op, idText, bodyJson);
-  const line = engine.requestLine(op, idText, bodyJson);
-  if (line.charCodeAt(0) === 123) return JSON.parse(line); // '{': the { error } envelope
   let head = heads.get(op);
+  // The engine is a pure function of its config and the arguments: an operation without
+  // arguments (listAppUsers, ...) has one request line, asked for once.
+  const constant = idText === null && bodyJson === null;
+  let line = constant && head !== undefined ? head.line : undefined;
+  if (line === undefined) {
+    line = engine.requestLine(op, idText, bodyJson);
+    if (line.charCodeAt(0) === 123) return JSON.parse(line); // '{': the { error } envelope
+  }
   if (head === undefined) {
     head = engine.requestHead(op);
     if (head.error !== undefined && head.error !== null) return head;
+    head = { method: head.method, headers: head.headers, line: undefined };
     heads.set(op, head);
   }
+  if (constant) head.line = line;
   const nl = line.indexOf('\n');
   // A fresh headers object per call: a custom fetch may add to the one it is given.
   return nl < 0

@@ -5,45 +5,55 @@
 // interceptor-style mocks (nock and friends) that patch them keep working.
 
 const http = require('node:http');
-const https = require('node:https');
-const tls = require('node:tls');
+// node:https and node:tls load on the first https route, not at require time: together they are
+// about half of what requiring the package costs a bare process (bench/RESULTS.md, import cost).
+let httpsModule = null;
+const httpsLib = () => (httpsModule ??= require('node:https'));
 const { proxyFor, proxyAuthorization } = require('./proxy');
 const { Failure, timedOut, aborted, tooLarge, fromNetworkError } = require('./failure');
 
 const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
 
-/** An https Agent that reaches its targets through an HTTP CONNECT tunnel, then TLS. */
-class TunnelAgent extends https.Agent {
-  constructor(proxy, options) {
-    super(options);
-    this.proxyHost = proxy.hostname.replace(/^\[|\]$/g, '');
-    this.proxyPort = Number(proxy.port) || 80;
-    this.proxyAuth = proxyAuthorization(proxy);
-  }
+let TunnelAgentClass = null;
+/** The TunnelAgent class, defined on first use (it extends https.Agent). */
+function tunnelAgent() {
+  return (TunnelAgentClass ??= defineTunnelAgent());
+}
 
-  createConnection(options, callback) {
-    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-    const authority = `${host}:${options.port}`;
-    const headers = { host: authority };
-    if (this.proxyAuth !== null) headers['proxy-authorization'] = this.proxyAuth;
-    const connect = http.request({
-      host: this.proxyHost, port: this.proxyPort, method: 'CONNECT', path: authority, headers, agent: false,
-    });
-    connect.once('connect', (res, socket) => {
-      if (res.statusCode !== 200) {
-        socket.destroy();
-        const err = new Error(`CONNECT ${authority} answered ${res.statusCode}`);
-        err.code = 'ERR_PROXY_CONNECT';
-        callback(err);
-        return;
-      }
-      callback(null, tls.connect({ ...options, socket, servername: options.servername || options.host }));
-    });
-    connect.once('error', callback);
-    connect.end();
-    // The socket arrives through `callback` (supported by http.Agent#createSocket).
-    return undefined;
-  }
+function defineTunnelAgent() {
+  /** An https Agent that reaches its targets through an HTTP CONNECT tunnel, then TLS. */
+  return class TunnelAgent extends httpsLib().Agent {
+    constructor(proxy, options) {
+      super(options);
+      this.proxyHost = proxy.hostname.replace(/^\[|\]$/g, '');
+      this.proxyPort = Number(proxy.port) || 80;
+      this.proxyAuth = proxyAuthorization(proxy);
+    }
+
+    createConnection(options, callback) {
+      const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+      const authority = `${host}:${options.port}`;
+      const headers = { host: authority };
+      if (this.proxyAuth !== null) headers['proxy-authorization'] = this.proxyAuth;
+      const connect = http.request({
+        host: this.proxyHost, port: this.proxyPort, method: 'CONNECT', path: authority, headers, agent: false,
+      });
+      connect.once('connect', (res, socket) => {
+        if (res.statusCode !== 200) {
+          socket.destroy();
+          const err = new Error(`CONNECT ${authority} answered ${res.statusCode}`);
+          err.code = 'ERR_PROXY_CONNECT';
+          callback(err);
+          return;
+        }
+        callback(null, require('node:tls').connect({ ...options, socket, servername: options.servername || options.host }));
+      });
+      connect.once('error', callback);
+      connect.end();
+      // The socket arrives through `callback` (supported by http.Agent#createSocket).
+      return undefined;
+    }
+  };
 }
 
 function originOf(url) {
@@ -84,7 +94,7 @@ class NodeTransport {
       if (proxy === null) {
         route.agent = secure ? this.sharedHttps() : this.sharedHttp();
       } else if (secure) {
-        const tunnel = new TunnelAgent(proxy, { keepAlive: true, ca: this.ca });
+        const tunnel = new (tunnelAgent())(proxy, { keepAlive: true, ca: this.ca });
         this.tunnels.push(tunnel);
         route.agent = tunnel;
       } else {
@@ -107,7 +117,7 @@ class NodeTransport {
   }
 
   sharedHttps() {
-    return (this.httpsAgent ??= new https.Agent({ keepAlive: true, ca: this.ca }));
+    return (this.httpsAgent ??= new (httpsLib().Agent)({ keepAlive: true, ca: this.ca }));
   }
 
   /**
@@ -137,7 +147,7 @@ class NodeTransport {
       let settled = false;
       let timer = null;
       // Module property looked up now, not captured at require time (see top of file).
-      const out = route.secure && route.proxy === null ? https.request(options) : http.request(options);
+      const out = route.secure && route.proxy === null ? httpsLib().request(options) : http.request(options);
       if (authorization !== undefined) out.setHeader('authorization', authorization);
 
       const finish = (failure, result) => {
@@ -191,4 +201,10 @@ class NodeTransport {
   }
 }
 
-module.exports = { NodeTransport, TunnelAgent, Failure };
+module.exports = {
+  NodeTransport,
+  get TunnelAgent() {
+    return tunnelAgent();
+  },
+  Failure,
+};

@@ -66,6 +66,10 @@ export async function startStatic({ root = ROOT, port = 0, api = null } = {}) {
 export function startSandbox(args = []) {
   const bin = path.join(ROOT, 'target', 'debug', 'conversations-sandbox');
   const child = spawn(bin, ['--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Never outlive this process, however it ends.
+  const reap = () => child.kill('SIGTERM');
+  process.once('exit', reap);
+  child.once('exit', () => process.removeListener('exit', reap));
   return new Promise((resolve, reject) => {
     let out = '';
     child.once('error', reject);

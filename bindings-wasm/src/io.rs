@@ -259,7 +259,11 @@ async fn attempt(
         None => builder.build(),
     }
     .map_err(|_| Failed::fatal(Kind::Network))?;
-    let response: Response = JsFuture::from(fetch(&request.into()))
+    // Held until the attempt ends: Node's fetch (undici) links our controller's signal to the
+    // Request's own signal through a weak reference, so a Request collected mid-read would
+    // never see the abort and a stalled body would hang past the timeout.
+    let request: web_sys::Request = request.into();
+    let response: Response = JsFuture::from(fetch(&request))
         .await
         .map_err(&why)?
         .unchecked_into::<web_sys::Response>()

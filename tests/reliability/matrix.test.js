@@ -124,6 +124,12 @@ for (const engine of engines()) {
     assert.ok(r.resourcesAfter <= r.resourcesBefore + 2, `active handles ${r.resourcesBefore} → ${r.resourcesAfter}`);
   });
 
+  test(`stalled bodies time out under GC pressure (200 calls), ${engine} engine`, async () => {
+    const run = await runChild(engine, 'stall');
+    assertAlive(run, `${engine} stall`);
+    assert.deepEqual(run.result.codes, { timeout: 200 });
+  });
+
   test(`credential canary: ${engine} engine`, async () => {
     const secret = `canary-${crypto.randomBytes(12).toString('hex')}`;
     const basic = Buffer.from(`sandbox-key:${secret}`).toString('base64');

@@ -4,6 +4,7 @@
 // an unhandled rejection or a crash is seen as exactly that. Modes:
 //   matrix  every case of faults.json, GET and POST, modern client and compat callback-only
 //   cancel  1,000 calls aborted mid-request: prompt `aborted` rejections, no connection left open
+//   stall   200 stalled bodies under GC pressure: each times out (regression: wasm engine hang)
 //   canary  a unique password through a full flow with a debug logger: it must appear nowhere
 //   soak    10,000 mixed calls, 64 in flight, faults injected; history reconciled; RSS figures
 // The last stdout line is `RESULT <json>`; the test file (matrix.test.js) asserts on it.
@@ -118,10 +119,14 @@ async function matrix() {
           results.push({ name: testCase.name, op, skipped: want.skip });
           continue;
         }
+        // Progress on stderr: if a case hangs, the test's failure names it.
+        process.stderr.write(`case ${testCase.name} ${op}\n`);
         const modern = await runModern(sandbox, testCase, op);
+        process.stderr.write(`  modern: ${modern.ok ? 'ok' : modern.code} (${modern.requests} requests)\n`);
         // Compat has no per-call timeout or size option: only cases that fit its defaults.
         const compatOk = testCase.config === undefined && want.code !== 'timeout';
         const compat = compatOk ? await runCompat(sandbox, testCase, op) : null;
+        if (compat) process.stderr.write(`  compat: ${compat.calls.length} callback(s)\n`);
         results.push({ name: testCase.name, op, modern, compat });
       }
     }
@@ -178,6 +183,28 @@ async function cancel() {
     total, wrong, open, accepted, resourcesBefore, resourcesAfter,
     maxRejectMs: Math.round(latencies.at(-1) ?? -1), medianRejectMs: Math.round(latencies[latencies.length >> 1] ?? -1),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// stall: regression for a wasm-engine hang (a stalled body outliving its timeout when Node's
+// fetch lost the link between our AbortController and its Request after a GC). 200 single-attempt
+// calls against headers-then-silence, with full GCs while the bodies are pending.
+
+async function stall() {
+  const server = await stallMidBodyServer();
+  const client = new sdk.ConversationsClient({ username: KEY, password: SECRET, baseUrl: server.url, timeoutMs: 150, maxRetries: 0 });
+  const codes = {};
+  for (let round = 0; round < 20; round++) {
+    const guard = sleep(5_000).then(() => 'hung');
+    const calls = Array.from({ length: 10 }, () => Promise.race([client.listAppUsers().then(() => 'ok', (err) => err.code), guard]));
+    await sleep(20);
+    if (global.gc) global.gc();
+    for (const code of await Promise.all(calls)) codes[code] = (codes[code] ?? 0) + 1;
+    if (codes.hung) break;
+  }
+  client.close();
+  await server.close();
+  return { codes };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -357,7 +384,7 @@ async function soak() {
 
 // ---------------------------------------------------------------------------------------------
 
-const MODES = { matrix, cancel, canary, soak };
+const MODES = { matrix, cancel, stall, canary, soak };
 const mode = process.argv[2];
 MODES[mode]().then(
   async (result) => {

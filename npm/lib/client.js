@@ -207,15 +207,17 @@ function buildRequest(state, op, idText, bodyJson) {
   if (head === undefined) {
     head = engine.requestHead(op);
     if (head.error !== undefined && head.error !== null) return head;
-    head = { method: head.method, headers: head.headers, line: undefined };
+    head = { method: head.method, headers: Object.freeze({ ...head.headers }), line: undefined };
     heads.set(op, head);
   }
   if (constant) head.line = line;
   const nl = line.indexOf('\n');
-  // A fresh headers object per call: a custom fetch may add to the one it is given.
+  // The shared (frozen) headers only for a transport that just reads them; a custom fetch gets
+  // its own copy, which it may add to.
+  const headers = state.transport.readsHeadersOnly === true ? head.headers : { ...head.headers };
   return nl < 0
-    ? { method: head.method, url: line, headers: { ...head.headers }, body: null }
-    : { method: head.method, url: line.slice(0, nl), headers: { ...head.headers }, body: line.slice(nl + 1) };
+    ? { method: head.method, url: line, headers, body: null }
+    : { method: head.method, url: line.slice(0, nl), headers, body: line.slice(nl + 1) };
 }
 
 /**

@@ -64,8 +64,16 @@ const Logger = {
 const states = new Map();
 const MAX_STATES = 8;
 
+// The last lookup, so steady traffic skips building the key (a JSON.stringify per call).
+let last = { baseUri: undefined, user: undefined, password: undefined, key: '', state: undefined };
+
 function currentState() {
-  const key = JSON.stringify([baseUri ?? null, Configuration.basicAuthUserName ?? null, password ?? null]);
+  const user = Configuration.basicAuthUserName;
+  if (last.state !== undefined && last.baseUri === baseUri && last.user === user && last.password === password
+    && states.get(last.key) === last.state) {
+    return last.state;
+  }
+  const key = JSON.stringify([baseUri ?? null, user ?? null, password ?? null]);
   let state = states.get(key);
   if (state === undefined) {
     state = createState(checkOptions({
@@ -78,6 +86,7 @@ function currentState() {
     }
     states.set(key, state);
   }
+  last = { baseUri, user, password, key, state };
   return state;
 }
 

@@ -26,7 +26,16 @@ const FIELDS = {
   GetAppUserMessagesResponse: ['messages', 'metadata'],
 };
 
-const wireName = (name) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+// Memoised: compat results convert every key of every list item on each call.
+const wireNames = new Map();
+function wireName(name) {
+  let wire = wireNames.get(name);
+  if (wire === undefined) {
+    wire = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    if (wireNames.size < 1000) wireNames.set(name, wire);
+  }
+  return wire;
+}
 
 function isPlain(value) {
   if (value === null || typeof value !== 'object') return false;

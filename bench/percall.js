@@ -59,20 +59,31 @@ lib.Configuration.BASEURI = baseUrl;
 lib.Configuration.basicAuthUserName = 'bench-key';
 lib.Configuration.basicAuthPassword = 'bench-secret';
 
+// The wasm engine in Node runs its own fetch I/O by default (transports.js); passing an agent
+// selects node:http instead. Measured too, to show what the engine itself costs over node:http.
+const WASM = process.env.CONVERSATIONS_ENGINE === 'wasm';
+const viaHttp = WASM
+  ? new lib.ConversationsClient({ baseUrl, username: 'bench-key', password: 'bench-secret', agent: new http.Agent({ keepAlive: true }) })
+  : null;
+
 const USERS_PATH = '/beta/conversations/users';
 const SEND_PATH = `${USERS_PATH}/${USER}/messages`;
+// BENCH_VARIANTS=name,name keeps only those variants (run.js keeps fetch in its own process).
+const KEEP = process.env.BENCH_VARIANTS ? new Set(process.env.BENCH_VARIANTS.split(',')) : null;
 const OPS = {
   listAppUsers: {
     'raw node:http': () => rawHttp('GET', USERS_PATH, null),
     'raw fetch': () => rawFetch('GET', USERS_PATH, null),
     'sdk modern': () => client.listAppUsers(),
     'sdk compat': () => lib.AppUsersController.getAppUsers(),
+    ...(WASM ? { 'sdk modern, node:http I/O': () => viaHttp.listAppUsers() } : {}),
   },
   sendMessage: {
     'raw node:http': () => rawHttp('POST', SEND_PATH, JSON.stringify(MESSAGE)),
     'raw fetch': () => rawFetch('POST', SEND_PATH, JSON.stringify(MESSAGE)),
     'sdk modern': () => client.sendMessage(USER, MESSAGE),
     'sdk compat': () => lib.AppUsersController.createSendMessage(USER, new lib.BaseMessageDto(MESSAGE)),
+    ...(WASM ? { 'sdk modern, node:http I/O': () => viaHttp.sendMessage(USER, MESSAGE) } : {}),
   },
 };
 
@@ -81,6 +92,12 @@ const OPS = {
 function perCall(t0, c0, n) {
   const c = process.cpuUsage(c0);
   return [((performance.now() - t0) * 1000) / n, (c.user + c.system) / n];
+}
+
+if (KEEP !== null) {
+  for (const variants of Object.values(OPS)) {
+    for (const name of Object.keys(variants)) if (!KEEP.has(name)) delete variants[name];
+  }
 }
 
 async function sequential(fn, n) {
@@ -127,7 +144,7 @@ async function measure(mode) {
     }
     const rows = {};
     for (const name of names) {
-      const ratio = (base, of = samples) => median(of[name].map((v, i) => v / of[base][i]));
+      const ratio = (base, of = samples) => (of[base] ? median(of[name].map((v, i) => v / of[base][i])) : null);
       rows[name] = {
         us: summary(samples[name]), vsHttp: ratio('raw node:http'), vsFetch: ratio('raw fetch'),
         cpuUs: summary(cpu[name]), cpuVsHttp: ratio('raw node:http', cpu),
@@ -141,6 +158,7 @@ async function measure(mode) {
 (async () => {
   const result = { engine: process.env.CONVERSATIONS_ENGINE || 'default', seq: await measure('seq'), par: await measure('par') };
   client.close();
+  viaHttp?.close();
   agent.destroy();
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);

@@ -93,7 +93,10 @@ function render(r, baseline) {
 
   L.push('## 1. Per-call time (µs per call, median and p25–p75 of per-round means)', '');
   L.push('Local keep-alive node:http server in its own process; canned bodies. "raw" variants send the same '
-    + 'headers and parse the JSON body, as a careful hand-written call would. Ratios are per-round, then the median.', '');
+    + 'headers and parse the JSON body, as a careful hand-written call would. Ratios are per-round, then the median. '
+    + 'The native engine runs in a process without fetch; its raw fetch row comes from a separate raw node:http vs '
+    + 'raw fetch process, and its "/ raw fetch" ratios go through raw node:http (marked ≈). Client CPU is this '
+    + 'process\'s user+system time per call: the client\'s own cost, less disturbed by the server and other load.', '');
   for (const engine of ['native', 'wasm']) {
     const pc = r.percall[engine];
     L.push(`### ${engine} engine`, '');
@@ -105,7 +108,9 @@ function render(r, baseline) {
     for (const [mode, label] of [['seq', 'sequential'], ['par', '64 in flight']]) {
       for (const op of OPS) {
         for (const [name, row] of Object.entries(pc[mode][op])) {
-          L.push(`| ${op} | ${label} | ${name} | ${us(row.us)} | ${f(row.vsHttp)} | ${f(row.vsFetch)} | ${row.cpuUs ? us(row.cpuUs) : 'n/a'} | ${f(row.cpuVsHttp)} |`);
+          const vsFetch = `${row.fetchBridged ? '≈ ' : ''}${f(row.vsFetch)}`;
+          const vsHttp = row.note ? `(${row.note}) ${f(row.vsHttp)}` : f(row.vsHttp);
+          L.push(`| ${op} | ${label} | ${name} | ${us(row.us)} | ${vsHttp} | ${vsFetch} | ${row.cpuUs ? us(row.cpuUs) : 'n/a'} | ${f(row.cpuVsHttp)} |`);
         }
       }
     }

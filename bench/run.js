@@ -88,6 +88,20 @@ function runJson(cmd, args, options = {}) {
   return JSON.parse(line.replace(/^BENCH_JSON /, ''));
 }
 
+/** Adds the fetch row and "/ raw fetch" ratios to a run without fetch, via raw node:http. */
+function bridgeFetch(run, fetchRun) {
+  for (const mode of ['seq', 'par']) {
+    for (const [op, rows] of Object.entries(run[mode])) {
+      const httpOverFetch = fetchRun[mode][op]['raw node:http'].vsFetch;
+      for (const row of Object.values(rows)) {
+        row.vsFetch = row.vsHttp * httpOverFetch;
+        row.fetchBridged = true;
+      }
+      rows['raw fetch'] = { ...fetchRun[mode][op]['raw fetch'], note: 'own process' };
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Import cost: fresh processes, interleaved, wall time and peak RSS.
 function importCost(pkg, engines) {
@@ -167,11 +181,20 @@ async function main() {
     const rounds = String(QUICK ? 5 : 12);
     const r = { pkg, engines, percall: {}, decode: {}, memory: null, rust: null };
 
+    // The native engine is measured without fetch in its process: undici's allocations and GC
+    // otherwise land in whichever variant runs next and inflated the package's rounds. Fetch
+    // is measured against raw node:http in a process of its own; the native rows' "/ raw fetch"
+    // goes through that bridge. The wasm engine's default I/O is fetch, so its process has all.
+    const percall = (engine, variants) => runJson(process.execPath, [path.join(__dirname, 'percall.js'), pkg.pkgDir, server.url, rounds], {
+      env: { ...process.env, CONVERSATIONS_ENGINE: engine, ...(variants ? { BENCH_VARIANTS: variants } : {}) },
+    });
+    log('per-call (raw fetch vs raw node:http)');
+    const fetchRun = percall('native', 'raw node:http,raw fetch');
     for (const engine of engines) {
       log(`per-call (${engine})`);
-      r.percall[engine] = runJson(process.execPath, [path.join(__dirname, 'percall.js'), pkg.pkgDir, server.url, rounds], {
-        env: { ...process.env, CONVERSATIONS_ENGINE: engine },
-      });
+      const run = engine === 'native' ? percall(engine, 'raw node:http,sdk modern,sdk compat') : percall(engine, null);
+      if (engine === 'native') bridgeFetch(run, fetchRun);
+      r.percall[engine] = run;
     }
     for (const engine of engines) {
       log(`decode (${engine})`);

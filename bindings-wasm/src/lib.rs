@@ -15,7 +15,6 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 
 use conversations_core::engine::{Engine, EngineConfig, ErrorInfo};
 use conversations_core::Error;
-use serde::Serialize;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -29,13 +28,10 @@ pub(crate) fn set(obj: &js_sys::Object, key: &str, value: &JsValue) {
     let _ = js_sys::Reflect::set(obj, &JsValue::from_str(key), value);
 }
 
-/// Plain data to a JS value through JSON text: serde_json is in core already, so this costs
-/// nothing, where serde-wasm-bindgen's serializer would add tens of KB to the module.
-pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .unwrap_or(JsValue::NULL)
+/// An error to a JS value through core's own JSON writer: neither serde_json nor
+/// serde-wasm-bindgen end up in the module (tens of KB of wasm).
+pub(crate) fn to_js(info: &ErrorInfo) -> JsValue {
+    js_sys::JSON::parse(&info.to_json()).unwrap_or(JsValue::NULL)
 }
 
 /// The JS config object as core's [`EngineConfig`], field by field (what serde does for the napi

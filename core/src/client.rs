@@ -152,7 +152,7 @@ impl Client {
             .await
     }
 
-    async fn json<T: serde::de::DeserializeOwned>(
+    async fn json<T: crate::json::Wire>(
         &self,
         op: Operation,
         id: Option<&str>,

@@ -1,12 +1,12 @@
 //! Response decoding: status + body → the operation's output or an [`Error`].
 
 use crate::error::Error;
+use crate::json::{self, Wire};
 use crate::models::{
     AppUser, ConfigureAccountResponse, GetAppUserMessagesResponse, GetAppUsersResponse,
     GetFacebookAuthorisationUrlResponse, GetFacebookPagesResponse, SendMessageResponse,
 };
 use crate::operation::{Operation, ResponseKind};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// The decoded success output of an operation.
@@ -61,8 +61,25 @@ pub fn status_error(op: Operation, status: u16, body: &[u8]) -> Option<Error> {
     (!is_success(status)).then(|| Error::api(status, op.error_message(status), body.to_vec()))
 }
 
-/// Decodes a JSON operation's response into `T`.
-pub fn decode_as<T: DeserializeOwned>(op: Operation, status: u16, body: &[u8]) -> Result<T, Error> {
+impl Output {
+    /// Appends the camelCase JSON form the JS surfaces return (a JSON string for the raw text of
+    /// createIntegrateFacebookPage).
+    pub fn write_js(&self, out: &mut String) {
+        match self {
+            Output::SendMessage(v) => v.write_js(out),
+            Output::AppUserMessages(v) => v.write_js(out),
+            Output::AppUser(v) => v.write_js(out),
+            Output::AppUsers(v) => v.write_js(out),
+            Output::ConfigureAccount(v) => v.write_js(out),
+            Output::IntegrateFacebookPage(v) => v.write_js(out),
+            Output::FacebookPages(v) => v.write_js(out),
+            Output::FacebookAuthorisationUrl(v) => v.write_js(out),
+        }
+    }
+}
+
+/// Decodes a JSON operation's response into `T` (one of the response models).
+pub fn decode_as<T: Wire>(op: Operation, status: u16, body: &[u8]) -> Result<T, Error> {
     if let Some(err) = status_error(op, status, body) {
         return Err(err);
     }
@@ -77,7 +94,7 @@ pub fn decode_as<T: DeserializeOwned>(op: Operation, status: u16, body: &[u8]) -
             body.to_vec(),
         ));
     }
-    serde_json::from_str(text).map_err(|e| {
+    json::from_str(text).map_err(|e| {
         Error::decode(
             status,
             format!("response body is not a valid {} response: {e}", op.id()),

@@ -5,6 +5,7 @@
 use crate::config::Config;
 use crate::decode::{decode, Output};
 use crate::error::Error;
+use crate::json::{write_key, write_str, Reader, Wire};
 use crate::models::{BaseMessage, ConfigureAccountRequest};
 use crate::operation::Method;
 use crate::operation::{BodyKind, Operation};
@@ -68,6 +69,38 @@ pub struct ErrorInfo {
     pub body: Option<String>,
     /// The offending field, for `invalid_input`.
     pub field: Option<String>,
+}
+
+impl ErrorInfo {
+    /// Appends the JSON form `{"code","status","message","body","field"}`.
+    pub fn write_json(&self, out: &mut String) {
+        out.push('{');
+        write_key(out, "code");
+        write_str(out, self.code);
+        out.push(',');
+        write_key(out, "status");
+        match self.status {
+            Some(status) => out.push_str(&status.to_string()),
+            None => out.push_str("null"),
+        }
+        out.push(',');
+        write_key(out, "message");
+        write_str(out, &self.message);
+        out.push(',');
+        write_key(out, "body");
+        self.body.write_js(out);
+        out.push(',');
+        write_key(out, "field");
+        self.field.write_js(out);
+        out.push('}');
+    }
+
+    /// The JSON form as a string.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(96 + self.body.as_ref().map_or(0, String::len));
+        self.write_json(&mut out);
+        out
+    }
 }
 
 impl From<&Error> for ErrorInfo {
@@ -239,7 +272,7 @@ impl Engine {
                 url.push_str(&body);
                 url
             }
-            Err(err) => envelope("error", &ErrorInfo::from(&err), 0),
+            Err(err) => envelope("error", 0, |out| ErrorInfo::from(&err).write_json(out)),
         }
     }
 
@@ -297,8 +330,10 @@ impl Engine {
     pub fn decode(&self, op: &str, status: u16, body: &[u8]) -> String {
         match self.decode_output(op, status, body) {
             // The camelCase output is about the size of the wire body.
-            Ok(output) => envelope("ok", &output, body.len()),
-            Err(err) => envelope("error", &ErrorInfo::from(&err), body.len()),
+            Ok(output) => envelope("ok", body.len(), |out| output.write_js(out)),
+            Err(err) => envelope("error", body.len(), |out| {
+                ErrorInfo::from(&err).write_json(out)
+            }),
         }
     }
 
@@ -352,20 +387,14 @@ fn millis(ms: f64) -> Duration {
     }
 }
 
-fn envelope<T: Serialize>(key: &str, value: &T, size_hint: usize) -> String {
-    // Serialized straight into the envelope: no intermediate copy of a multi-MB output.
-    let mut out = Vec::with_capacity(64 + size_hint + size_hint / 8);
-    out.extend_from_slice(b"{\"");
-    out.extend_from_slice(key.as_bytes());
-    out.extend_from_slice(b"\":");
-    // Our outputs are strings, numbers and nulls: serialization cannot fail.
-    if serde_json::to_writer(&mut out, value).is_err() {
-        out.truncate(key.len() + 4);
-        out.extend_from_slice(b"null");
-    }
-    out.push(b'}');
-    // serde_json writes UTF-8 only.
-    String::from_utf8(out).unwrap_or_default()
+fn envelope(key: &str, size_hint: usize, write: impl FnOnce(&mut String)) -> String {
+    // Written straight into the envelope: no intermediate copy of a multi-MB output.
+    let mut out = String::with_capacity(64 + size_hint + size_hint / 8);
+    out.push('{');
+    write_key(&mut out, key);
+    write(&mut out);
+    out.push('}');
+    out
 }
 
 fn invalid_config(e: serde_json::Error) -> Error {
@@ -425,60 +454,84 @@ fn whole(field: &'static str, n: f64, max: f64) -> Result<f64, Error> {
     }
 }
 
-fn body_object(json: &str) -> Result<Map<String, Value>, Error> {
-    match serde_json::from_str::<Value>(json) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(Error::invalid_input("body", "body must be an object")),
-        Err(e) => Err(Error::invalid_input(
+/// A request-body field as the caller gave it.
+enum BodyValue {
+    Text(String),
+    Null,
+    /// Any other JSON type: an error once we know which field it is.
+    Other,
+}
+
+/// Reads the caller's body: an object whose keys must be among `fields`, each under its wire or
+/// camelCase name; any other key is an error, since sending it would silently drop it.
+fn body_fields<const N: usize>(
+    json: &str,
+    fields: [(&'static str, &'static str); N],
+) -> Result<[Option<BodyValue>; N], Error> {
+    let mut out: [Option<BodyValue>; N] = std::array::from_fn(|_| None);
+    let mut r = Reader::new(json);
+    if r.peek() != Some(b'{') {
+        let valid = r.skip().and_then(|()| r.finish()).is_ok();
+        return Err(Error::invalid_input(
+            "body",
+            if valid {
+                "body must be an object".to_owned()
+            } else {
+                "body is not valid JSON".to_owned()
+            },
+        ));
+    }
+    let mut problem = None;
+    let parsed = r
+        .object(|r, key| {
+            let Some(i) = fields.iter().position(|(w, c)| key == *w || key == *c) else {
+                problem = Some(Error::invalid_input(
+                    format!("body.{key}"),
+                    format!("body.{key} is not a field of this request"),
+                ));
+                return Err(r.error("unknown field"));
+            };
+            if out[i].is_some() {
+                let (wire, camel) = fields[i];
+                problem = Some(Error::invalid_input(
+                    format!("body.{wire}"),
+                    format!("body has both {wire} and {camel}"),
+                ));
+                return Err(r.error("duplicate field"));
+            }
+            out[i] = Some(if r.null()? {
+                BodyValue::Null
+            } else if r.peek() == Some(b'"') {
+                BodyValue::Text(r.string()?.into_owned())
+            } else {
+                r.skip()?;
+                BodyValue::Other
+            });
+            Ok(())
+        })
+        .and_then(|()| r.finish());
+    match (problem, parsed) {
+        (Some(problem), _) => Err(problem),
+        (None, Err(e)) => Err(Error::invalid_input(
             "body",
             format!("body is not valid JSON: {e}"),
         )),
+        (None, Ok(())) => Ok(out),
     }
-}
-
-/// Takes the fields a body may have, each under its wire or camelCase name; any other key is an
-/// error, since sending it would silently drop it.
-fn take_fields<const N: usize>(
-    mut map: Map<String, Value>,
-    fields: [(&'static str, &'static str); N],
-) -> Result<[Option<Value>; N], Error> {
-    let mut out: [Option<Value>; N] = std::array::from_fn(|_| None);
-    for (slot, (wire, camel)) in out.iter_mut().zip(fields) {
-        let a = map.remove(wire);
-        let b = if camel != wire {
-            map.remove(camel)
-        } else {
-            None
-        };
-        if a.is_some() && b.is_some() {
-            return Err(Error::invalid_input(
-                format!("body.{wire}"),
-                format!("body has both {wire} and {camel}"),
-            ));
-        }
-        *slot = a.or(b);
-    }
-    if let Some(key) = map.keys().next() {
-        return Err(Error::invalid_input(
-            format!("body.{key}"),
-            format!("body.{key} is not a field of this request"),
-        ));
-    }
-    Ok(out)
 }
 
 fn string_field(
     field: &'static str,
-    value: Option<Value>,
+    value: Option<BodyValue>,
     required: bool,
 ) -> Result<Option<String>, Error> {
     match value {
-        Some(Value::String(s)) => Ok(Some(s)),
-        None | Some(Value::Null) if !required => Ok(None),
-        None | Some(Value::Null) => {
+        Some(BodyValue::Text(s)) => Ok(Some(s)),
+        None | Some(BodyValue::Null) if !required => Ok(None),
+        None | Some(BodyValue::Null) => {
             Err(Error::invalid_input(field, format!("{field} is required")))
         }
-        Some(_) => Err(Error::invalid_input(
+        Some(BodyValue::Other) => Err(Error::invalid_input(
             field,
             format!("{field} must be a string"),
         )),
@@ -486,10 +539,7 @@ fn string_field(
 }
 
 fn parse_message(json: &str) -> Result<BaseMessage, Error> {
-    let [text, channel] = take_fields(
-        body_object(json)?,
-        [("text", "text"), ("channel", "channel")],
-    )?;
+    let [text, channel] = body_fields(json, [("text", "text"), ("channel", "channel")])?;
     Ok(BaseMessage::new(
         string_field("body.text", text, true)?.unwrap_or_default(),
         string_field("body.channel", channel, true)?.unwrap_or_default(),
@@ -497,10 +547,7 @@ fn parse_message(json: &str) -> Result<BaseMessage, Error> {
 }
 
 fn parse_account(json: &str) -> Result<ConfigureAccountRequest, Error> {
-    let [name, callback] = take_fields(
-        body_object(json)?,
-        [("name", "name"), ("callback_url", "callbackUrl")],
-    )?;
+    let [name, callback] = body_fields(json, [("name", "name"), ("callback_url", "callbackUrl")])?;
     let mut req =
         ConfigureAccountRequest::new(string_field("body.name", name, true)?.unwrap_or_default());
     req.callback_url = string_field("body.callback_url", callback, false)?;

@@ -28,6 +28,7 @@ pub mod config;
 pub mod decode;
 pub mod engine;
 pub mod error;
+pub mod json;
 pub mod models;
 pub mod operation;
 pub mod request;

@@ -4,6 +4,7 @@
 //! fields they do not know (the API is beta and grows); they *serialize* in camelCase, the form the
 //! JavaScript surfaces return. Request models serialize to the wire form.
 
+use crate::json::{set_once, write_key, write_str, JsonError, Reader, Wire};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -19,6 +20,19 @@ pub struct BaseMessage {
 }
 
 impl BaseMessage {
+    /// The wire JSON: `{"text":…,"channel":…}`.
+    pub(crate) fn to_wire_json(&self) -> String {
+        let mut out = String::with_capacity(self.text.len() + self.channel.len() + 24);
+        out.push('{');
+        write_key(&mut out, "text");
+        write_str(&mut out, &self.text);
+        out.push(',');
+        write_key(&mut out, "channel");
+        write_str(&mut out, &self.channel);
+        out.push('}');
+        out
+    }
+
     /// A message with `text` on `channel`.
     pub fn new(text: impl Into<String>, channel: impl Into<String>) -> Self {
         BaseMessage {
@@ -40,6 +54,21 @@ pub struct ConfigureAccountRequest {
 }
 
 impl ConfigureAccountRequest {
+    /// The wire JSON: `{"name":…}` plus `"callback_url"` when set.
+    pub(crate) fn to_wire_json(&self) -> String {
+        let mut out = String::with_capacity(self.name.len() + 64);
+        out.push('{');
+        write_key(&mut out, "name");
+        write_str(&mut out, &self.name);
+        if let Some(url) = &self.callback_url {
+            out.push(',');
+            write_key(&mut out, "callback_url");
+            write_str(&mut out, url);
+        }
+        out.push('}');
+        out
+    }
+
     /// A request naming the account, with no callback URL.
     pub fn new(name: impl Into<String>) -> Self {
         ConfigureAccountRequest {
@@ -56,12 +85,43 @@ impl ConfigureAccountRequest {
 }
 
 macro_rules! response_model {
-    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : $ty:ty,)* }) => {
+    ($(#[$meta:meta])* pub struct $name:ident {
+        $($(#[$fmeta:meta])* pub $field:ident : $ty:ty => $js:literal,)*
+    }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
         #[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
         #[non_exhaustive]
         pub struct $name { $($(#[$fmeta])* pub $field: $ty,)* }
+
+        // The hand-written codec (see `json`): wire names are the field names, JS names given.
+        impl Wire for $name {
+            fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
+                $(let mut $field: Option<$ty> = None;)*
+                r.object(|r, key| match key {
+                    $(stringify!($field) => set_once(r, &mut $field, key),)*
+                    _ => r.skip(),
+                })?;
+                Ok($name {
+                    $($field: match $field {
+                        Some(v) => v,
+                        None => <$ty as Wire>::missing(stringify!($field))?,
+                    },)*
+                })
+            }
+
+            fn write_js(&self, out: &mut String) {
+                let mut sep = '{';
+                $(
+                    out.push(sep);
+                    sep = ',';
+                    write_key(out, $js);
+                    self.$field.write_js(out);
+                )*
+                let _ = sep;
+                out.push('}');
+            }
+        }
     };
 }
 
@@ -69,9 +129,9 @@ response_model! {
     /// The response of createSendMessage.
     pub struct SendMessageResponse {
         /// The channel the message went out on.
-        pub channel: String,
+        pub channel: String => "channel",
         /// The text sent.
-        pub text: String,
+        pub text: String => "text",
     }
 }
 
@@ -80,13 +140,13 @@ response_model! {
     /// getAppUserById.
     pub struct AppUser {
         /// The app user's id.
-        pub id: String,
+        pub id: String => "id",
         /// Surname, when known.
         #[serde(default)]
-        pub surname: Option<String>,
+        pub surname: Option<String> => "surname",
         /// Given name, when known.
         #[serde(default)]
-        pub given_name: Option<String>,
+        pub given_name: Option<String> => "givenName",
     }
 }
 
@@ -97,7 +157,7 @@ response_model! {
     /// The response of getAppUsers.
     pub struct GetAppUsersResponse {
         /// The app users.
-        pub data: Vec<AppUser>,
+        pub data: Vec<AppUser> => "data",
     }
 }
 
@@ -105,14 +165,14 @@ response_model! {
     /// One message of a conversation.
     pub struct Message {
         /// Who sent it: received from the app user, or sent by the account.
-        pub direction: Direction,
+        pub direction: Direction => "direction",
         /// The text, when the message has one.
         #[serde(default)]
-        pub text: Option<String>,
+        pub text: Option<String> => "text",
         /// The channel (e.g. `FACEBOOK`).
-        pub channel: Channel,
+        pub channel: Channel => "channel",
         /// When it happened, exactly as the server wrote it.
-        pub timestamp: Timestamp,
+        pub timestamp: Timestamp => "timestamp",
     }
 }
 
@@ -120,7 +180,7 @@ response_model! {
     /// The list of messages of a conversation.
     pub struct Messages {
         /// The messages, as the server ordered them.
-        pub data: Vec<Message>,
+        pub data: Vec<Message> => "data",
     }
 }
 
@@ -129,10 +189,10 @@ response_model! {
     pub struct Metadata {
         /// The app user's id.
         #[serde(default)]
-        pub user_id: Option<String>,
+        pub user_id: Option<String> => "userId",
         /// The account's id.
         #[serde(default)]
-        pub account_id: Option<String>,
+        pub account_id: Option<String> => "accountId",
     }
 }
 
@@ -140,10 +200,10 @@ response_model! {
     /// The response of getAppUserMessages: the whole conversation with one app user.
     pub struct GetAppUserMessagesResponse {
         /// The messages.
-        pub messages: Messages,
+        pub messages: Messages => "messages",
         /// The conversation's owner, when the server sent it.
         #[serde(default)]
-        pub metadata: Option<Metadata>,
+        pub metadata: Option<Metadata> => "metadata",
     }
 }
 
@@ -151,10 +211,10 @@ response_model! {
     /// The response of createConfigureAccount.
     pub struct ConfigureAccountResponse {
         /// The account's name.
-        pub name: String,
+        pub name: String => "name",
         /// The callback URL, when one is set.
         #[serde(default)]
-        pub callback_url: Option<String>,
+        pub callback_url: Option<String> => "callbackUrl",
     }
 }
 
@@ -162,10 +222,10 @@ response_model! {
     /// A Facebook page the authenticated Facebook user manages.
     pub struct FacebookPage {
         /// The page id (what createIntegrateFacebookPage takes).
-        pub id: String,
+        pub id: String => "id",
         /// The page's name, when known.
         #[serde(default)]
-        pub name: Option<String>,
+        pub name: Option<String> => "name",
     }
 }
 
@@ -173,7 +233,7 @@ response_model! {
     /// The response of getFacebookPages.
     pub struct GetFacebookPagesResponse {
         /// The pages.
-        pub data: Vec<FacebookPage>,
+        pub data: Vec<FacebookPage> => "data",
     }
 }
 
@@ -181,7 +241,7 @@ response_model! {
     /// The response of getFacebookAuthorisationURL.
     pub struct GetFacebookAuthorisationUrlResponse {
         /// Where the Facebook user authorises the account.
-        pub authorisation_url: String,
+        pub authorisation_url: String => "authorisationUrl",
     }
 }
 
@@ -272,6 +332,14 @@ macro_rules! string_serde {
         impl<'de> Deserialize<'de> for $ty {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 String::deserialize(d).map($from)
+            }
+        }
+        impl Wire for $ty {
+            fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
+                String::read(r).map($from)
+            }
+            fn write_js(&self, out: &mut String) {
+                write_str(out, self.as_str());
             }
         }
     };

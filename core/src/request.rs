@@ -172,7 +172,7 @@ pub fn build_target(
         (BodyKind::Message, Body::Message(m)) => {
             validate::required_text("body.text", &m.text)?;
             validate::required_text("body.channel", &m.channel)?;
-            Some(to_json(m))
+            Some(m.to_wire_json())
         }
         (BodyKind::ConfigureAccount, Body::ConfigureAccount(a)) => {
             validate::required_text("body.name", &a.name)?;
@@ -181,7 +181,7 @@ pub fn build_target(
                     Error::invalid_input("body.callback_url", format!("body.callback_url {why}"))
                 })?;
             }
-            Some(to_json(a))
+            Some(a.to_wire_json())
         }
         (BodyKind::None, _) => {
             return Err(Error::invalid_input(
@@ -197,11 +197,6 @@ pub fn build_target(
         }
     };
     Ok((url, json))
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> String {
-    // Serializing plain structs of strings cannot fail.
-    serde_json::to_string(value).unwrap_or_default()
 }
 
 #[cfg(test)]

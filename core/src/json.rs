@@ -1,0 +1,484 @@
+//! A small JSON reader and writer for the wire formats of this API.
+//!
+//! Decoding a response, reading a request body and writing the engine's outputs go through here
+//! rather than through serde: the models are a handful of string fields, and a hand-written
+//! pull parser keeps the browser build small (serde's generic machinery and float formatting cost
+//! tens of KB of wasm) while decoding straight into the models without an intermediate tree. The
+//! serde derives on the models remain for Rust programs that want them.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Nesting deeper than this in a skipped (unknown) value is rejected rather than recursed into.
+const MAX_DEPTH: u32 = 128;
+
+/// Why a JSON text was not what was expected (message with its byte offset).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError(pub String);
+
+impl std::fmt::Display for JsonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+/// A pull parser over one JSON text.
+pub struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    depth: u32,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        Reader {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            depth: 0,
+        }
+    }
+
+    /// An error at the current position.
+    pub fn error(&self, what: impl std::fmt::Display) -> JsonError {
+        JsonError(format!("{what} at byte {}", self.pos))
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// The next byte that is not whitespace, without consuming it.
+    pub fn peek(&mut self) -> Option<u8> {
+        self.skip_ws();
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn literal(&mut self, word: &str) -> Result<(), JsonError> {
+        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(self.error("invalid literal"))
+        }
+    }
+
+    /// Succeeds when only whitespace is left.
+    pub fn finish(&mut self) -> Result<(), JsonError> {
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err(self.error("trailing characters")),
+        }
+    }
+
+    /// Consumes a `null` if one comes next.
+    pub fn null(&mut self) -> Result<bool, JsonError> {
+        if self.peek() == Some(b'n') {
+            self.literal("null")?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Reads a string value.
+    pub fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.error("expected a string"));
+        }
+        self.pos += 1;
+        let start = self.pos;
+        // Fast path: no escapes, so the value is a slice of the (already valid UTF-8) text.
+        loop {
+            match self.bytes.get(self.pos) {
+                None => return Err(self.error("unterminated string")),
+                Some(b'"') => {
+                    let s = &self.text[start..self.pos];
+                    self.pos += 1;
+                    return Ok(Cow::Borrowed(s));
+                }
+                Some(b'\\') => break,
+                Some(c) if *c < 0x20 => return Err(self.error("control character in a string")),
+                Some(_) => self.pos += 1,
+            }
+        }
+        let mut out = String::with_capacity(self.pos - start + 16);
+        out.push_str(&self.text[start..self.pos]);
+        loop {
+            let run = self.pos;
+            while let Some(&c) = self.bytes.get(self.pos) {
+                if c == b'"' || c == b'\\' || c < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(&self.text[run..self.pos]);
+            match self.bytes.get(self.pos) {
+                None => return Err(self.error("unterminated string")),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let esc = self.bytes.get(self.pos).copied();
+                    self.pos += 1;
+                    match esc {
+                        Some(b'"') => out.push('"'),
+                        Some(b'\\') => out.push('\\'),
+                        Some(b'/') => out.push('/'),
+                        Some(b'b') => out.push('\u{8}'),
+                        Some(b'f') => out.push('\u{c}'),
+                        Some(b'n') => out.push('\n'),
+                        Some(b'r') => out.push('\r'),
+                        Some(b't') => out.push('\t'),
+                        Some(b'u') => out.push(self.unicode_escape()?),
+                        _ => return Err(self.error("invalid escape")),
+                    }
+                }
+                Some(_) => return Err(self.error("control character in a string")),
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let digits = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error("truncated \\u escape"))?;
+        let n = u32::from_str_radix(digits, 16).map_err(|_| self.error("invalid \\u escape"))?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(self.error("invalid \\u escape"));
+        }
+        self.pos += 4;
+        Ok(n)
+    }
+
+    fn unicode_escape(&mut self) -> Result<char, JsonError> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                if !self.bytes[self.pos..].starts_with(b"\\u") {
+                    return Err(self.error("lone leading surrogate in \\u escape"));
+                }
+                self.pos += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(self.error("invalid trailing surrogate in \\u escape"));
+                }
+                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(self.error("lone trailing surrogate in \\u escape")),
+            n => n,
+        };
+        char::from_u32(code).ok_or_else(|| self.error("invalid \\u escape"))
+    }
+
+    /// Reads an object, calling `field` with each key; `field` must consume the value.
+    pub fn object(
+        &mut self,
+        mut field: impl FnMut(&mut Self, &str) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
+        if self.peek() != Some(b'{') {
+            return Err(self.error("expected an object"));
+        }
+        self.pos += 1;
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            let key = self.string()?;
+            if self.peek() != Some(b':') {
+                return Err(self.error("expected ':'"));
+            }
+            self.pos += 1;
+            field(self, &key)?;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.error("expected ',' or '}'")),
+            }
+        }
+    }
+
+    /// Reads an array, calling `item` for each element; `item` must consume it.
+    pub fn array(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
+        if self.peek() != Some(b'[') {
+            return Err(self.error("expected an array"));
+        }
+        self.pos += 1;
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            item(self)?;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.error("expected ',' or ']'")),
+            }
+        }
+    }
+
+    /// Reads and discards any value (checking its syntax): fields this version does not know.
+    pub fn skip(&mut self) -> Result<(), JsonError> {
+        match self.peek() {
+            Some(b'"') => self.string().map(drop),
+            Some(b'{' | b'[') => {
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return Err(self.error("nesting too deep"));
+                }
+                let result = if self.bytes[self.pos] == b'{' {
+                    self.object(|r, _| r.skip())
+                } else {
+                    self.array(Reader::skip)
+                };
+                self.depth -= 1;
+                result
+            }
+            Some(b't') => self.literal("true"),
+            Some(b'f') => self.literal("false"),
+            Some(b'n') => self.literal("null"),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.error("expected a value")),
+            None => Err(self.error("unexpected end of input")),
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while self.bytes.get(self.pos).is_some_and(u8::is_ascii_digit) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<(), JsonError> {
+        if self.bytes[self.pos] == b'-' {
+            self.pos += 1;
+        }
+        match self.bytes.get(self.pos) {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.error("invalid number")),
+        }
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.pos) {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A value with a wire form: read from the API's JSON, and written in the camelCase form the JS
+/// surfaces return. Implemented by the response models and their parts.
+pub trait Wire: Sized {
+    /// Reads the value at the reader's position.
+    fn read(r: &mut Reader<'_>) -> Result<Self, JsonError>;
+
+    /// The value of a field the server left out: an error unless the field is optional.
+    fn missing(name: &str) -> Result<Self, JsonError> {
+        Err(JsonError(format!("missing field `{name}`")))
+    }
+
+    /// Appends the camelCase JSON form.
+    fn write_js(&self, out: &mut String);
+}
+
+impl Wire for String {
+    fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
+        r.string().map(Cow::into_owned)
+    }
+
+    fn write_js(&self, out: &mut String) {
+        write_str(out, self);
+    }
+}
+
+impl<T: Wire> Wire for Option<T> {
+    fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
+        if r.null()? {
+            Ok(None)
+        } else {
+            T::read(r).map(Some)
+        }
+    }
+
+    fn missing(_: &str) -> Result<Self, JsonError> {
+        Ok(None)
+    }
+
+    fn write_js(&self, out: &mut String) {
+        match self {
+            Some(v) => v.write_js(out),
+            None => out.push_str("null"),
+        }
+    }
+}
+
+impl<T: Wire> Wire for Vec<T> {
+    fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mut items = Vec::new();
+        r.array(|r| {
+            items.push(T::read(r)?);
+            Ok(())
+        })?;
+        Ok(items)
+    }
+
+    fn write_js(&self, out: &mut String) {
+        out.push('[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            item.write_js(out);
+        }
+        out.push(']');
+    }
+}
+
+/// Reads a whole JSON text as `T` (nothing but whitespace may follow).
+pub fn from_str<T: Wire>(text: &str) -> Result<T, JsonError> {
+    let mut r = Reader::new(text);
+    let value = T::read(&mut r)?;
+    r.finish()?;
+    Ok(value)
+}
+
+/// Stores a field read inside an object, rejecting a second occurrence of the same key.
+pub fn set_once<T: Wire>(
+    r: &mut Reader<'_>,
+    slot: &mut Option<T>,
+    name: &str,
+) -> Result<(), JsonError> {
+    if slot.is_some() {
+        return Err(r.error(format_args!("duplicate field `{name}`")));
+    }
+    *slot = Some(T::read(r)?);
+    Ok(())
+}
+
+/// Appends `s` as a JSON string literal.
+pub fn write_str(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escaped = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        if escaped.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(escaped);
+        }
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
+    out.push('"');
+}
+
+/// Appends `"key":` (keys are static identifiers that need no escaping).
+pub fn write_key(out: &mut String, key: &str) {
+    out.push('"');
+    out.push_str(key);
+    out.push_str("\":");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(text: &str) -> Result<Vec<String>, JsonError> {
+        from_str::<Vec<String>>(text)
+    }
+
+    #[test]
+    fn strings_with_escapes_and_surrogates() {
+        assert_eq!(
+            strings(r#"["a\"b\\c\/\n\t\u00e9\ud83d\ude00", "plain", "Zoë"]"#).unwrap(),
+            ["a\"b\\c/\n\té😀", "plain", "Zoë"]
+        );
+        for bad in [
+            r#"["\ud83d"]"#,
+            r#"["\ude00"]"#,
+            r#"["\x"]"#,
+            "[\"a\u{1}\"]",
+            r#"["\u12"]"#,
+            r#"["abc"#,
+        ] {
+            assert!(strings(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn skip_checks_syntax_and_depth() {
+        let mut r = Reader::new(r#"{"a":[1,-2.5e+3,true,false,null,{"b":"c"}],"d":0}"#);
+        r.skip().unwrap();
+        r.finish().unwrap();
+        for bad in [
+            "01",
+            "1.",
+            "-",
+            "1e",
+            "tru",
+            "{\"a\" 1}",
+            "[1,]",
+            "{,}",
+            "[1 2]",
+        ] {
+            let mut r = Reader::new(bad);
+            assert!(r.skip().and_then(|_| r.finish()).is_err(), "{bad}");
+        }
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        assert!(Reader::new(&deep).skip().is_err());
+    }
+
+    #[test]
+    fn written_strings_read_back() {
+        let original = "q\"b\\s\n\r\t\u{1}\u{1f}é😀\u{2028}";
+        let mut out = String::new();
+        write_str(&mut out, original);
+        assert_eq!(out, "\"q\\\"b\\\\s\\n\\r\\t\\u0001\\u001fé😀\u{2028}\"");
+        assert_eq!(from_str::<String>(&out).unwrap(), original);
+        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), original);
+    }
+}

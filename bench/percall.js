@@ -66,6 +66,16 @@ const viaHttp = WASM
   ? new lib.ConversationsClient({ baseUrl, username: 'bench-key', password: 'bench-secret', agent: new http.Agent({ keepAlive: true }) })
   : null;
 
+// BENCH_BEFORE_PKG=<installed package dir>: the same calls through another build of the package
+// (the "before" of a change), interleaved in the same rounds: a before/after under one load.
+const before = process.env.BENCH_BEFORE_PKG ? require(process.env.BENCH_BEFORE_PKG) : null;
+const beforeClient = before && new before.ConversationsClient({ baseUrl, username: 'bench-key', password: 'bench-secret' });
+if (before) {
+  before.Configuration.BASEURI = baseUrl;
+  before.Configuration.basicAuthUserName = 'bench-key';
+  before.Configuration.basicAuthPassword = 'bench-secret';
+}
+
 const USERS_PATH = '/beta/conversations/users';
 const SEND_PATH = `${USERS_PATH}/${USER}/messages`;
 // BENCH_VARIANTS=name,name keeps only those variants (run.js keeps fetch in its own process).
@@ -77,6 +87,7 @@ const OPS = {
     'sdk modern': () => client.listAppUsers(),
     'sdk compat': () => lib.AppUsersController.getAppUsers(),
     ...(WASM ? { 'sdk modern, node:http I/O': () => viaHttp.listAppUsers() } : {}),
+    ...(before ? { 'before: sdk modern': () => beforeClient.listAppUsers(), 'before: sdk compat': () => before.AppUsersController.getAppUsers() } : {}),
   },
   sendMessage: {
     'raw node:http': () => rawHttp('POST', SEND_PATH, JSON.stringify(MESSAGE)),
@@ -84,6 +95,10 @@ const OPS = {
     'sdk modern': () => client.sendMessage(USER, MESSAGE),
     'sdk compat': () => lib.AppUsersController.createSendMessage(USER, new lib.BaseMessageDto(MESSAGE)),
     ...(WASM ? { 'sdk modern, node:http I/O': () => viaHttp.sendMessage(USER, MESSAGE) } : {}),
+    ...(before ? {
+      'before: sdk modern': () => beforeClient.sendMessage(USER, MESSAGE),
+      'before: sdk compat': () => before.AppUsersController.createSendMessage(USER, new before.BaseMessageDto(MESSAGE)),
+    } : {}),
   },
 };
 
@@ -159,6 +174,7 @@ async function measure(mode) {
   const result = { engine: process.env.CONVERSATIONS_ENGINE || 'default', seq: await measure('seq'), par: await measure('par') };
   client.close();
   viaHttp?.close();
+  beforeClient?.close();
   agent.destroy();
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);

@@ -225,7 +225,10 @@ async function main() {
     r.node = process.version;
     r.cpus = os.cpus().length;
     const report = require('./report');
-    const md = report.render(r, report.loadBaseline(path.join(__dirname, 'baseline.json')));
+    let md = report.render(r, report.loadBaseline(path.join(__dirname, 'baseline.json')));
+    // The analysis (profiles, causes, what changed) is prose kept beside the code.
+    const findings = path.join(__dirname, 'FINDINGS.md');
+    if (fs.existsSync(findings)) md += `\n${fs.readFileSync(findings, 'utf8')}`;
     fs.writeFileSync(process.env.BENCH_OUT || path.join(__dirname, 'RESULTS.md'), md);
     fs.writeFileSync(path.join(tmp, 'results.json'), JSON.stringify(r, null, 1));
     if (process.env.BENCH_JSON_OUT) fs.writeFileSync(process.env.BENCH_JSON_OUT, JSON.stringify(r, null, 1));

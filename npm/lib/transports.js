@@ -5,23 +5,16 @@
 
 const { NodeTransport } = require('./transport-node');
 const { FetchTransport } = require('./transport-fetch');
-const { EngineTransport } = require('./transport-engine');
-
-// Node's fetch ignores these; node:http honours them (see proxy.js).
-const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
 /**
- * `fetch` option → that fetch; the wasm engine → its own fetch I/O (`execute`) unless an agent,
- * a CA or an environment proxy asks for node:http; otherwise node:http.
+ * `fetch` option → that fetch; otherwise node:http, whichever the engine. In Node the wasm engine
+ * is a fallback for the protocol only: its own fetch I/O (`execute`, what browsers use) would pay
+ * Node's fetch overhead (about twice a keep-alive node:http call) and ignore agents, CAs, proxies
+ * and interceptors.
  * @param {{ fetch?: Function, agent?: object, ca?: unknown }} options checked client options
- * @param {any} engine
  */
-function createTransport(options, engine) {
+function createTransport(options) {
   if (options.fetch) return new FetchTransport(options.fetch);
-  const proxied = PROXY_VARS.some((name) => typeof process.env[name] === 'string' && process.env[name] !== '');
-  if (typeof engine.execute === 'function' && !options.agent && options.ca === undefined && !proxied) {
-    return new EngineTransport(engine);
-  }
   return new NodeTransport({ agent: options.agent, ca: options.ca });
 }
 

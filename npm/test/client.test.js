@@ -10,9 +10,6 @@ const sdk = require('..');
 const { startApi, OPERATIONS, EXAMPLES, USER_ID, PAGE_ID, basic } = require('../test-support/api');
 
 const { ConversationsClient } = sdk;
-// The wasm engine does its I/O with the platform's fetch (engine.execute): one connection pool
-// per process instead of one Agent per client, and no node:http underneath.
-const onFetch = process.env.CONVERSATIONS_ENGINE === 'wasm';
 const SECRET = 's3cret-password';
 const client = (api, extra = {}) => new ConversationsClient({ username: 'key', password: SECRET, baseUrl: api.url, ...extra });
 
@@ -172,8 +169,7 @@ test('sockets are reused across calls (one keep-alive connection)', async () => 
   const c = client(api);
   const before = api.connections;
   for (let i = 0; i < 20; i++) await c.listAppUsers();
-  if (onFetch) assert.ok(api.connections - before <= 1, `${api.connections - before} connections`);
-  else assert.equal(api.connections - before, 1);
+  assert.equal(api.connections - before, 1);
 });
 
 test('several clients with different accounts in one process', async () => {
@@ -305,7 +301,7 @@ test('the agent option uses the given agent', async () => {
   agent.destroy();
 });
 
-test('interceptor-style mocks of http.request see the default path', { skip: onFetch && 'the wasm engine sends through fetch, not http.request' }, async () => {
+test('interceptor-style mocks of http.request see the default path', async () => {
   const original = http.request;
   let intercepted = 0;
   http.request = function patched(...args) { intercepted++; return original.apply(this, args); };

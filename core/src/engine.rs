@@ -9,7 +9,7 @@ use crate::json::{write_key, write_str, Reader, Wire};
 use crate::models::{BaseMessage, ConfigureAccountRequest};
 use crate::operation::Method;
 use crate::operation::{BodyKind, Operation};
-use crate::request::{build_target, header, request_headers, Body, HttpRequest};
+use crate::request::{build_target, request_headers, Body, HttpRequest};
 use crate::retry::Outcome;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -128,21 +128,9 @@ pub struct RequestHead {
 
 impl std::fmt::Debug for RequestHead {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                let v = if *k == header::AUTHORIZATION {
-                    "[redacted]"
-                } else {
-                    v.as_str()
-                };
-                (*k, v)
-            })
-            .collect();
         f.debug_struct("RequestHead")
             .field("method", &self.method)
-            .field("headers", &headers)
+            .field("headers", &crate::request::redacted(&self.headers))
             .finish()
     }
 }

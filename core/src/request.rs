@@ -70,24 +70,27 @@ pub struct HttpRequest {
     pub body: Option<String>,
 }
 
+/// Headers as `Debug` shows them: the `authorization` value hidden.
+pub(crate) fn redacted<'a>(headers: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            let v = if *k == header::AUTHORIZATION {
+                "[redacted]"
+            } else {
+                v.as_str()
+            };
+            (*k, v)
+        })
+        .collect()
+}
+
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                let v = if *k == header::AUTHORIZATION {
-                    "[redacted]"
-                } else {
-                    v.as_str()
-                };
-                (*k, v)
-            })
-            .collect();
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &self.url)
-            .field("headers", &headers)
+            .field("headers", &redacted(&self.headers))
             .field("body", &self.body)
             .finish()
     }

@@ -40,3 +40,15 @@ test('import { ConversationsClient } from the package name works and shares the 
     await api.close();
   }
 });
+
+test('the ESM and browser entries export exactly the names of the CommonJS implementation', () => {
+  const fs = require('node:fs');
+  const names = (file) => {
+    const text = fs.readFileSync(path.join(__dirname, '..', file), 'utf8');
+    const block = /export const \{([^}]*)\}/.exec(text);
+    return block[1].split(',').map((s) => s.trim()).filter(Boolean).sort();
+  };
+  const cjs = Object.keys(require('..')).sort();
+  assert.deepEqual(names('index.mjs'), cjs);
+  assert.deepEqual(names('browser.mjs'), cjs);
+});

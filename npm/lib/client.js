@@ -274,17 +274,9 @@ async function perform(state, op, id, body, callOptions, ctx) {
     let error;
     let delay;
     if (res !== null) {
-      if (ctx !== null) ctx.response = { statusCode: res.status, headers: res.headers, body: utf8.decode(res.body) };
-      const decoded = JSON.parse(engine.decode(op, res.status, res.body));
-      if (decoded.error === undefined || decoded.error === null) {
-        if (logger !== null) {
-          emit(logger, 'info', 'conversations: response', {
-            op, method: req.method, url: req.url, status: res.status, attempt, durationMs: Math.round(performance.now() - started),
-          });
-        }
-        return decoded.ok;
-      }
-      error = fromInfo(decoded.error);
+      const decoded = decodeResponse(state, op, req, res, ctx, attempt, started);
+      if (decoded.error === undefined) return decoded.value;
+      error = decoded.error;
       // Only an API status can be worth another attempt; a body that does not decode will not improve.
       delay = error.code !== 'api' ? -1
         : engine.retryDelay(op, attempt, 'status', res.status, res.headers['retry-after'] ?? null,
@@ -295,12 +287,7 @@ async function perform(state, op, id, body, callOptions, ctx) {
         : engine.retryDelay(op, attempt, failure.outcome, 0, null, performance.now() - started, Date.now(), Math.random());
     }
     if (delay < 0) {
-      if (logger !== null) {
-        emit(logger, 'error', 'conversations: failed', {
-          op, method: req.method, url: req.url, code: error.code, status: error.status, attempt,
-          durationMs: Math.round(performance.now() - started), message: error.message,
-        });
-      }
+      if (logger !== null) logFailure(logger, op, req, error, attempt, started);
       throw error;
     }
     if (logger !== null) {
@@ -322,7 +309,7 @@ async function perform(state, op, id, body, callOptions, ctx) {
  * engine reports after each attempt.
  */
 async function performWhole(state, op, idText, bodyJson, req, signal, timeoutMs, ctx) {
-  const { engine, policy, transport, logger } = state;
+  const { policy, transport, logger } = state;
   const started = performance.now();
   const where = { op, method: req.method, url: req.url };
   const onAttempt = logger === null ? null : ({ attempt, status, error, delayMs }) => {
@@ -336,25 +323,35 @@ async function performWhole(state, op, idText, bodyJson, req, signal, timeoutMs,
   const { res, error: failed, attempts } = await transport.call(op, idText, bodyJson, req, signal, timeoutMs, policy, onAttempt);
   let error = failed;
   if (res !== undefined) {
-    if (ctx !== null) ctx.response = { statusCode: res.status, headers: res.headers, body: utf8.decode(res.body) };
-    const decoded = JSON.parse(engine.decode(op, res.status, res.body));
-    if (decoded.error === undefined || decoded.error === null) {
-      if (logger !== null) {
-        emit(logger, 'info', 'conversations: response', {
-          ...where, status: res.status, attempt: attempts, durationMs: Math.round(performance.now() - started),
-        });
-      }
-      return decoded.ok;
-    }
-    error = fromInfo(decoded.error);
+    const decoded = decodeResponse(state, op, req, res, ctx, attempts, started);
+    if (decoded.error === undefined) return decoded.value;
+    error = decoded.error;
   }
-  if (logger !== null && attempts > 0) {
-    emit(logger, 'error', 'conversations: failed', {
-      ...where, code: error.code, status: error.status, attempt: attempts,
-      durationMs: Math.round(performance.now() - started), message: error.message,
+  if (logger !== null && attempts > 0) logFailure(logger, op, req, error, attempts, started);
+  throw error;
+}
+
+/**
+ * Decodes a final response (filling the compat context) and logs a success: `{ value }`, or
+ * `{ error }` with the typed error for a status or a body that does not decode.
+ */
+function decodeResponse(state, op, req, res, ctx, attempt, started) {
+  if (ctx !== null) ctx.response = { statusCode: res.status, headers: res.headers, body: utf8.decode(res.body) };
+  const decoded = JSON.parse(state.engine.decode(op, res.status, res.body));
+  if (decoded.error !== undefined && decoded.error !== null) return { error: fromInfo(decoded.error) };
+  if (state.logger !== null) {
+    emit(state.logger, 'info', 'conversations: response', {
+      op, method: req.method, url: req.url, status: res.status, attempt, durationMs: Math.round(performance.now() - started),
     });
   }
-  throw error;
+  return { value: decoded.ok };
+}
+
+function logFailure(logger, op, req, error, attempt, started) {
+  emit(logger, 'error', 'conversations: failed', {
+    op, method: req.method, url: req.url, code: error.code, status: error.status, attempt,
+    durationMs: Math.round(performance.now() - started), message: error.message,
+  });
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');

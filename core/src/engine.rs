@@ -3,7 +3,7 @@
 //! specified for JS callers in `npm/ENGINE.md` and exercised by the conformance vectors.
 
 use crate::config::Config;
-use crate::decode::{decode, Output};
+use crate::decode::{decode, transcode, Output};
 use crate::error::Error;
 use crate::json::{write_key, write_str, Reader, Wire};
 use crate::models::{BaseMessage, ConfigureAccountRequest};
@@ -302,6 +302,12 @@ impl Engine {
 
     /// Decodes a response into the result of `op`, as the decoded value or error.
     pub fn decode_output(&self, op: &str, status: u16, body: &[u8]) -> Result<Output, Error> {
+        let op = self.decodable(op, status, body)?;
+        decode(op, status, body)
+    }
+
+    /// The operation named `op`, or the error when it is unknown or `body` exceeds the size cap.
+    fn decodable(&self, op: &str, status: u16, body: &[u8]) -> Result<Operation, Error> {
         let op = operation(op)?;
         let cap = self.config.max_response_bytes();
         if body.len() > cap {
@@ -311,17 +317,25 @@ impl Engine {
                 Vec::new(),
             ));
         }
-        decode(op, status, body)
+        Ok(op)
     }
 
     /// Decodes a response into the JSON envelope `{"ok": OUTPUT}` or `{"error": ErrorInfo}`.
+    /// The output is transcoded from the body (see [`crate::decode::transcode`]), not built and
+    /// then written.
     pub fn decode(&self, op: &str, status: u16, body: &[u8]) -> String {
-        match self.decode_output(op, status, body) {
-            // The camelCase output is about the size of the wire body.
-            Ok(output) => envelope("ok", body.len(), |out| output.write_js(out)),
-            Err(err) => envelope("error", body.len(), |out| {
-                ErrorInfo::from(&err).write_json(out)
-            }),
+        // The camelCase output is about the size of the wire body.
+        let mut out = String::with_capacity(16 + body.len() + body.len() / 8);
+        out.push_str("{\"ok\":");
+        let result = self
+            .decodable(op, status, body)
+            .and_then(|op| transcode(op, status, body, &mut out));
+        match result {
+            Ok(()) => {
+                out.push('}');
+                out
+            }
+            Err(err) => envelope("error", 256, |out| ErrorInfo::from(&err).write_json(out)),
         }
     }
 

@@ -88,58 +88,68 @@ impl<'a> Reader<'a> {
 
     /// Reads a string value.
     pub fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        let (open, built) = self.scan_string::<true>()?;
+        Ok(match built {
+            Some(value) => Cow::Owned(value),
+            // No escapes: the value is a slice of the (already valid UTF-8) text.
+            None => Cow::Borrowed(&self.text[open + 1..self.pos - 1]),
+        })
+    }
+
+    /// Checks a string value exactly as [`Reader::string`] does and returns it as written, quotes
+    /// and escapes included: copied into a JSON output it gives the same value, with no unescaping
+    /// and escaping again.
+    pub fn raw_string(&mut self) -> Result<&'a str, JsonError> {
+        let (open, _) = self.scan_string::<false>()?;
+        Ok(&self.text[open..self.pos])
+    }
+
+    /// Scans a string literal: its opening quote's position, and with `BUILD` the unescaped value
+    /// when it has escapes (without escapes the value is a slice of the text).
+    fn scan_string<const BUILD: bool>(&mut self) -> Result<(usize, Option<String>), JsonError> {
         if self.peek() != Some(b'"') {
             return Err(self.error("expected a string"));
         }
+        let open = self.pos;
         self.pos += 1;
-        let start = self.pos;
-        // Fast path: no escapes, so the value is a slice of the (already valid UTF-8) text.
+        let mut built: Option<String> = None;
+        let mut run = self.pos;
         loop {
+            self.pos = plain_run(self.bytes, self.pos);
             match self.bytes.get(self.pos) {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
-                    let s = &self.text[start..self.pos];
+                    if let Some(out) = built.as_mut() {
+                        out.push_str(&self.text[run..self.pos]);
+                    }
                     self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(c) if *c < 0x20 => return Err(self.error("control character in a string")),
-                Some(_) => self.pos += 1,
-            }
-        }
-        let mut out = String::with_capacity(self.pos - start + 16);
-        out.push_str(&self.text[start..self.pos]);
-        loop {
-            let run = self.pos;
-            while let Some(&c) = self.bytes.get(self.pos) {
-                if c == b'"' || c == b'\\' || c < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            out.push_str(&self.text[run..self.pos]);
-            match self.bytes.get(self.pos) {
-                None => return Err(self.error("unterminated string")),
-                Some(b'"') => {
-                    self.pos += 1;
-                    return Ok(Cow::Owned(out));
+                    return Ok((open, built));
                 }
                 Some(b'\\') => {
+                    if BUILD {
+                        let out = built
+                            .get_or_insert_with(|| String::with_capacity(self.pos - open + 16));
+                        out.push_str(&self.text[run..self.pos]);
+                    }
                     self.pos += 1;
                     let esc = self.bytes.get(self.pos).copied();
                     self.pos += 1;
-                    match esc {
-                        Some(b'"') => out.push('"'),
-                        Some(b'\\') => out.push('\\'),
-                        Some(b'/') => out.push('/'),
-                        Some(b'b') => out.push('\u{8}'),
-                        Some(b'f') => out.push('\u{c}'),
-                        Some(b'n') => out.push('\n'),
-                        Some(b'r') => out.push('\r'),
-                        Some(b't') => out.push('\t'),
-                        Some(b'u') => out.push(self.unicode_escape()?),
+                    let c = match esc {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => self.unicode_escape()?,
                         _ => return Err(self.error("invalid escape")),
+                    };
+                    if let Some(out) = built.as_mut() {
+                        out.push(c);
                     }
+                    run = self.pos;
                 }
                 Some(_) => return Err(self.error("control character in a string")),
             }
@@ -300,6 +310,38 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The index of the first byte at or after `i` that ends a run of plain string content (a quote,
+/// a backslash or a control character), or `bytes.len()`. Eight bytes at a time: strings are most
+/// of a response body.
+fn plain_run(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        // Per byte: zero after the XOR (a quote or backslash), or below 0x20. The lowest flagged
+        // byte is always a real hit (borrows only create false hits above it).
+        let hits = ((quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (w.wrapping_sub(ONES * 0x20) & !w))
+            & HIGH;
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = bytes.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// A value with a wire form: read from the API's JSON, and written in the camelCase form the JS
 /// surfaces return. Implemented by the response models and their parts.
 pub trait Wire: Sized {
@@ -313,6 +355,14 @@ pub trait Wire: Sized {
 
     /// Appends the camelCase JSON form.
     fn write_js(&self, out: &mut String);
+
+    /// Reads the value at the reader's position and appends its camelCase JSON form: what
+    /// `read` then `write_js` give (same output, same errors), without building the value where
+    /// an implementation can avoid it. Strings are copied as written.
+    fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
+        Self::read(r)?.write_js(out);
+        Ok(())
+    }
 }
 
 impl Wire for String {
@@ -322,6 +372,11 @@ impl Wire for String {
 
     fn write_js(&self, out: &mut String) {
         write_str(out, self);
+    }
+
+    fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
+        out.push_str(r.raw_string()?);
+        Ok(())
     }
 }
 
@@ -342,6 +397,15 @@ impl<T: Wire> Wire for Option<T> {
         match self {
             Some(v) => v.write_js(out),
             None => out.push_str("null"),
+        }
+    }
+
+    fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
+        if r.null()? {
+            out.push_str("null");
+            Ok(())
+        } else {
+            T::transcode(r, out)
         }
     }
 }
@@ -366,6 +430,20 @@ impl<T: Wire> Wire for Vec<T> {
         }
         out.push(']');
     }
+
+    fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
+        out.push('[');
+        let mut first = true;
+        r.array(|r| {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            T::transcode(r, out)
+        })?;
+        out.push(']');
+        Ok(())
+    }
 }
 
 /// Reads a whole JSON text as `T` (nothing but whitespace may follow).
@@ -376,6 +454,13 @@ pub fn from_str<T: Wire>(text: &str) -> Result<T, JsonError> {
     Ok(value)
 }
 
+/// Transcodes a whole JSON text as `T` into `out` (see [`Wire::transcode`]).
+pub fn transcode_str<T: Wire>(text: &str, out: &mut String) -> Result<(), JsonError> {
+    let mut r = Reader::new(text);
+    T::transcode(&mut r, out)?;
+    r.finish()
+}
+
 /// Stores a field read inside an object, rejecting a second occurrence of the same key.
 pub fn set_once<T: Wire>(
     r: &mut Reader<'_>,
@@ -383,10 +468,15 @@ pub fn set_once<T: Wire>(
     name: &str,
 ) -> Result<(), JsonError> {
     if slot.is_some() {
-        return Err(r.error(format_args!("duplicate field `{name}`")));
+        return Err(duplicate(r, name));
     }
     *slot = Some(T::read(r)?);
     Ok(())
+}
+
+/// The error for a second occurrence of field `name` in one object.
+pub fn duplicate(r: &Reader<'_>, name: &str) -> JsonError {
+    r.error(format_args!("duplicate field `{name}`"))
 }
 
 /// Appends `s` as a JSON string literal.

@@ -4,7 +4,7 @@
 //! fields they do not know (the API is beta and grows); they *serialize* in camelCase, the form the
 //! JavaScript surfaces return. Request models serialize to the wire form.
 
-use crate::json::{set_once, write_key, write_str, JsonError, Reader, Wire};
+use crate::json::{duplicate, set_once, write_key, write_str, JsonError, Reader, Wire};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -120,6 +120,40 @@ macro_rules! response_model {
                 )*
                 let _ = sep;
                 out.push('}');
+            }
+
+            // Fields in the order the server sent them, then the absent optional ones as null;
+            // the same checks, in the same order, as `read`.
+            fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
+                $(let mut $field = false;)*
+                let mut sep = '{';
+                r.object(|r, key| match key {
+                    $(stringify!($field) => {
+                        if $field {
+                            return Err(duplicate(r, key));
+                        }
+                        $field = true;
+                        out.push(sep);
+                        sep = ',';
+                        write_key(out, $js);
+                        <$ty as Wire>::transcode(r, out)
+                    })*
+                    _ => r.skip(),
+                })?;
+                $(
+                    if !$field {
+                        let absent = <$ty as Wire>::missing(stringify!($field))?;
+                        out.push(sep);
+                        sep = ',';
+                        write_key(out, $js);
+                        absent.write_js(out);
+                    }
+                )*
+                if sep == '{' {
+                    out.push('{');
+                }
+                out.push('}');
+                Ok(())
             }
         }
     };
@@ -340,6 +374,10 @@ macro_rules! string_serde {
             }
             fn write_js(&self, out: &mut String) {
                 write_str(out, self.as_str());
+            }
+            // The value is the exact string sent, so it is copied as written.
+            fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
+                String::transcode(r, out)
             }
         }
     };

@@ -10,8 +10,9 @@ use crate::models::{
     GetFacebookPagesResponse, SendMessageResponse,
 };
 use crate::operation::{Method, Operation};
-use crate::request::{build_request, header, Body, HttpRequest};
+use crate::request::{build_target, header, request_headers, Body};
 use crate::retry::Outcome;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -24,6 +25,9 @@ pub type Jitter = Arc<dyn Fn() -> f64 + Send + Sync>;
 pub struct Client {
     http: reqwest::Client,
     config: Arc<Config>,
+    /// Each operation's headers (in `Operation::ALL` order), built once: they depend on the
+    /// config alone, and parsing them per call was a measurable share of a keep-alive call.
+    headers: Arc<[Result<HeaderMap, String>]>,
     jitter: Jitter,
 }
 
@@ -66,9 +70,14 @@ impl Client {
 
     /// A client over a caller-built reqwest client (custom TLS roots, proxies, ...).
     pub fn with_http_client(config: Config, http: reqwest::Client) -> Client {
+        let headers = Operation::ALL
+            .iter()
+            .map(|&op| header_map(&config, op))
+            .collect();
         Client {
             http,
             config: Arc::new(config),
+            headers,
             jitter: Arc::new(fastrand::f64),
         }
     }
@@ -169,7 +178,9 @@ impl Client {
         id: Option<&str>,
         body: Body<'_>,
     ) -> Result<RawResponse, Error> {
-        let request = build_request(&self.config, op, id, body)?;
+        let (url, body) = build_target(&self.config, op, id, body)?;
+        let url = reqwest::Url::parse(&url)
+            .map_err(|e| Error::invalid_input("baseUrl", format!("invalid request URL: {e}")))?;
         let started = Instant::now();
         let deadline = self.config.deadline();
         let mut attempt = 0;
@@ -180,19 +191,20 @@ impl Client {
                 return Err(deadline_error(deadline));
             }
             let per_attempt = self.config.timeout().min(remaining);
-            let result = match tokio::time::timeout(per_attempt, self.attempt(&request)).await {
-                Ok(result) => result,
-                Err(_) if per_attempt < self.config.timeout() => {
-                    Err((Some(Outcome::Timeout), deadline_error(deadline)))
-                }
-                Err(_) => Err((
-                    Some(Outcome::Timeout),
-                    Error::timeout(format!(
-                        "the request timed out after {} ms",
-                        per_attempt.as_millis()
+            let result =
+                match tokio::time::timeout(per_attempt, self.attempt(op, &url, &body)).await {
+                    Ok(result) => result,
+                    Err(_) if per_attempt < self.config.timeout() => {
+                        Err((Some(Outcome::Timeout), deadline_error(deadline)))
+                    }
+                    Err(_) => Err((
+                        Some(Outcome::Timeout),
+                        Error::timeout(format!(
+                            "the request timed out after {} ms",
+                            per_attempt.as_millis()
+                        )),
                     )),
-                )),
-            };
+                };
             let failure = match result {
                 Ok((raw, _)) if is_success(raw.status) => return Ok(raw),
                 Ok((raw, retry_after)) => Failure::Response(raw, retry_after),
@@ -228,22 +240,27 @@ impl Client {
     /// One attempt: send the request and read the whole (capped) body.
     async fn attempt(
         &self,
-        request: &HttpRequest,
+        op: Operation,
+        url: &reqwest::Url,
+        body: &Option<String>,
     ) -> Result<(RawResponse, Option<String>), (Option<Outcome<'static>>, Error)> {
-        let method = match request.method {
+        let method = match op.spec().method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
         };
-        let mut builder = self.http.request(method, &request.url);
-        for (name, value) in &request.headers {
-            builder = builder.header(*name, value);
+        let headers = Operation::ALL
+            .iter()
+            .position(|&o| o == op)
+            .and_then(|i| self.headers.get(i))
+            .ok_or_else(|| (None, Error::invalid_input("operation", "unknown operation")))?
+            .as_ref()
+            .map_err(|e| (None, Error::invalid_input("config", e.clone())))?;
+        let mut request = reqwest::Request::new(method, url.clone());
+        *request.headers_mut() = headers.clone();
+        if let Some(body) = body {
+            *request.body_mut() = Some(body.clone().into());
         }
-        if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
-        } else if request.method == Method::Post {
-            builder = builder.header("content-length", "0");
-        }
-        let mut response = builder.send().await.map_err(classify)?;
+        let mut response = self.http.execute(request).await.map_err(classify)?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -266,6 +283,26 @@ impl Client {
         }
         Ok((RawResponse { status, body }, retry_after))
     }
+}
+
+/// The headers every request of `op` sends under `config` (see [`request_headers`]); a POST
+/// without a body also says `content-length: 0`.
+fn header_map(config: &Config, op: Operation) -> Result<HeaderMap, String> {
+    let mut map = HeaderMap::with_capacity(5);
+    for (name, value) in request_headers(config, op) {
+        let mut value = HeaderValue::try_from(value)
+            .map_err(|_| format!("the {name} header value is not valid"))?;
+        value.set_sensitive(name == header::AUTHORIZATION);
+        map.insert(HeaderName::from_static(name), value);
+    }
+    let spec = op.spec();
+    if spec.method == Method::Post && spec.body == crate::operation::BodyKind::None {
+        map.insert(
+            reqwest::header::CONTENT_LENGTH,
+            HeaderValue::from_static("0"),
+        );
+    }
+    Ok(map)
 }
 
 fn too_large(status: u16, cap: usize) -> Error {

@@ -59,6 +59,14 @@ const Logger = {
   warn() {},
   error() {},
 };
+const QUIET = { ...Logger };
+const LEVELS = Object.keys(QUIET);
+
+/** Whether any Logger method was given a body: otherwise calls build no log events at all. */
+function loggerActive() {
+  for (const level of LEVELS) if (Logger[level] !== QUIET[level]) return true;
+  return false;
+}
 
 // One engine per (BASEURI, user, password); a few are kept for processes that switch accounts.
 const states = new Map();
@@ -90,6 +98,68 @@ function currentState() {
   return state;
 }
 
+/** The state for this call: its account's, logging only when Logger has been given a body. */
+function callState() {
+  const state = currentState();
+  state.logger = loggerActive() ? Logger : null;
+  return state;
+}
+
+// Header values never shown (context.request): transport-level secrets.
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+const utf8 = new TextDecoder();
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * The original's per-call context `{ request, response }`. The pipeline hands it the request and
+ * the final response; the views are built when first read (most callers never look), then kept.
+ */
+class CallContext {
+  #req = null;
+  #res = null;
+  #request;
+  #response;
+
+  sent(req) {
+    this.#req = req;
+  }
+
+  received(res) {
+    this.#res = res;
+  }
+
+  /** `{ method, url, queryUrl, headers, body }` as sent, credentials redacted; null before sending. */
+  get request() {
+    if (this.#request !== undefined || this.#req === null) return this.#request ?? null;
+    const req = this.#req;
+    const headers = {};
+    for (const name of Object.keys(req.headers)) {
+      headers[name] = SECRET_HEADERS.has(name.toLowerCase()) ? '[redacted]' : req.headers[name];
+    }
+    this.#request = { method: req.method, url: req.url, queryUrl: req.url, headers, body: req.body };
+    return this.#request;
+  }
+
+  /** `{ statusCode, headers, body }` of the final response (body as text); nulls without one. */
+  get response() {
+    if (this.#response === undefined) {
+      const res = this.#res;
+      this.#response = res === null ? { statusCode: null, headers: {}, body: null }
+        : { statusCode: res.status, headers: res.headers, body: utf8.decode(res.body) };
+    }
+    return this.#response;
+  }
+
+  toJSON() {
+    return { request: this.request, response: this.response };
+  }
+
+  [INSPECT](depth, opts, inspect) {
+    return typeof inspect === 'function' ? inspect(this.toJSON(), opts) : JSON.stringify(this);
+  }
+}
+
+
 const wireData = (out) => ({ data: out.data.map(toWire) });
 
 /** How each operation's OUTPUT (ENGINE.md) becomes the original's response value. */
@@ -118,8 +188,8 @@ function deliver(callback, error, response, context) {
 }
 
 function invoke(op, id, body, callback) {
-  const context = { request: null, response: { statusCode: null, headers: {}, body: null } };
-  const promise = (async () => RESULTS[op](await perform(currentState(), op, id, body, null, context)))();
+  const context = new CallContext();
+  const promise = (async () => RESULTS[op](await perform(callState(), op, id, body, null, context)))();
   if (typeof callback === 'function') {
     // These handlers also mark `promise` as handled, so callback-only callers never see an
     // unhandled rejection; callers who await `promise` still get the rejection.

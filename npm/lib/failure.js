@@ -12,6 +12,8 @@ class Failure {
   constructor(outcome, error) {
     this.outcome = outcome;
     this.error = error;
+    /** When the attempt started (performance.now()), for transports that report it. */
+    this.started = -1;
   }
 }
 

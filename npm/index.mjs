@@ -1,5 +1,9 @@
-// ESM entry: the same implementation as index.js (CommonJS), re-exported by name.
-import sdk from './index.js';
+// ESM entry: the same implementation as index.js (CommonJS), re-exported by name. It is loaded
+// with require() rather than `import`: importing CommonJS makes Node's ESM loader parse the file
+// for its export names, which cost several ms of every `import` (bench/RESULTS.md, import cost).
+import { createRequire } from 'node:module';
+
+const sdk = createRequire(import.meta.url)('./index.js');
 
 export const {
   ConversationsClient,

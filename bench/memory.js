@@ -1,9 +1,12 @@
 'use strict';
 
 // RSS growth: 100,000 calls through the modern client (listAppUsers and sendMessage alternating,
-// 16 in flight), RSS sampled after a forced GC at 1,000 and at 100,000 calls. Mode `raw` makes
-// the same calls with node:http by hand: V8 grows its young generation under sustained
-// allocation whoever allocates, so the SDK's own share is its growth beyond raw's.
+// 16 in flight), RSS sampled at 1,000 and at 100,000 calls, twice each time: right after the
+// calls (3 forced GCs) and settled (after SETTLE_MS idle and another full GC). Under sustained
+// allocation V8 grows its young generation whoever allocates (mode `raw` makes the same calls with
+// node:http by hand and grows too); it shrinks it again once allocation has been low for a few
+// seconds (V8 measures allocation throughput over a 5 s window) and a full GC runs, so what is
+// left once settled is what the process really retained.
 // Usage: node --expose-gc memory.js <packageDir> <serverUrl> [calls] [sdk|raw]
 
 const lib = require(process.argv[2]);
@@ -45,19 +48,31 @@ async function run(until, state) {
   await Promise.all(Array.from({ length: 16 }, worker));
 }
 
-function sample() {
+const SETTLE_MS = 6000;
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+function usage() {
   for (let i = 0; i < 3; i++) globalThis.gc();
   const m = process.memoryUsage();
   return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
+}
+
+async function sample() {
+  const loaded = usage();
+  await sleep(SETTLE_MS);
+  usage();
+  // The pages of the shrunk young generation go back to the OS shortly after that GC.
+  await sleep(SETTLE_MS);
+  return { loaded, settled: usage() };
 }
 
 (async () => {
   const state = { done: 0 };
   const t0 = performance.now();
   await run(1_000, state);
-  const at1k = sample();
+  const at1k = await sample();
   await run(TOTAL, state);
-  const atEnd = sample();
+  const atEnd = await sample();
   client.close();
   agent.destroy();
   process.stdout.write(`${JSON.stringify({ mode: MODE, calls: state.done, at1k, atEnd, seconds: (performance.now() - t0) / 1000 })}\n`);

@@ -5,21 +5,27 @@ use conversations_core::engine::{Engine, ErrorInfo, RequestHead};
 use conversations_core::HttpRequest;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
+use std::sync::Arc;
 
-/// One account's engine (see `npm/ENGINE.md`).
+mod fast;
+
+/// One account's engine (see `npm/ENGINE.md`). `decode` and `requestLine`, called on every API
+/// call, are own properties of each instance, installed by the constructor (see [`fast`]).
 #[napi(js_name = "Engine")]
 pub struct JsEngine {
-    inner: Engine,
+    inner: Arc<Engine>,
 }
 
 #[napi]
 impl JsEngine {
     /// Builds an engine from the config object; an invalid config is reported by `configError()`.
     #[napi(constructor)]
-    pub fn new(config: Option<serde_json::Value>) -> Self {
-        JsEngine {
-            inner: Engine::from_value(config.unwrap_or(serde_json::Value::Null)),
-        }
+    pub fn new(env: Env, this: This, config: Option<serde_json::Value>) -> Result<Self> {
+        let inner = Arc::new(Engine::from_value(
+            config.unwrap_or(serde_json::Value::Null),
+        ));
+        fast::install(env.raw(), this.object.raw(), &inner)?;
+        Ok(JsEngine { inner })
     }
 
     /// `null`, or the `invalid_input` error of the configuration.
@@ -60,27 +66,6 @@ impl JsEngine {
             Ok(head) => head_object(env, head),
             Err(e) => error_object(env, &e),
         }
-    }
-
-    /// The per-call part of `request` as one string: the URL, then `\n` and the body for
-    /// operations that send one; or the JSON text `{"error": ...}` (it starts with `{`).
-    /// One string crosses into JS instead of an object of five properties and four headers.
-    #[napi]
-    pub fn request_line(
-        &self,
-        op: String,
-        id: Option<String>,
-        body_json: Option<String>,
-    ) -> String {
-        self.inner
-            .request_line(&op, id.as_deref(), body_json.as_deref())
-    }
-
-    /// Decodes one response into the JSON envelope `{"ok": ...}` / `{"error": ...}`.
-    #[napi]
-    pub fn decode(&self, op: String, status: u32, body: &[u8]) -> String {
-        let status = u16::try_from(status).unwrap_or(0);
-        self.inner.decode(&op, status, body)
     }
 
     /// The delay in ms before the next attempt, or -1.

@@ -1,0 +1,339 @@
+//! The per-call methods (`decode`, `requestLine`) as plain Node-API functions.
+//!
+//! napi-rs's generated glue for a `#[napi]` method costs about as much as the work it wraps: each
+//! call opens a native-borrow scope (an `Arc<Mutex<_>>` allocated and freed), checks the class
+//! identity of `this` and copies every string argument onto the heap; callgrind counted about 5k
+//! instructions of glue per `decode` of a small body, against 2.5k for the decoding itself. These
+//! two are called once or twice per API call, so they are installed on each engine instance as
+//! functions whose data is the engine itself, shared and immutable (`Arc<Engine>`): there is no
+//! `&mut` to guard, and nothing is copied but the strings, onto the stack when they fit.
+
+use conversations_core::engine::Engine;
+use napi::sys;
+use std::ffi::{c_char, c_void};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+use std::sync::Arc;
+
+/// Defines `decode` and `requestLine` as own, read-only properties of `this`, each owning a
+/// reference to `engine` that is released when the function is collected.
+pub fn install(
+    env: sys::napi_env,
+    this: sys::napi_value,
+    engine: &Arc<Engine>,
+) -> napi::Result<()> {
+    let methods: [(
+        &str,
+        unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value,
+    ); 2] = [("decode\0", decode), ("requestLine\0", request_line)];
+    let mut descriptors = Vec::with_capacity(methods.len());
+    for (name, callback) in methods {
+        let data = Arc::into_raw(Arc::clone(engine)) as *mut c_void;
+        let mut function = ptr::null_mut();
+        // SAFETY: `env` is the live env of the constructor call; `data` stays valid until the
+        // finalizer added below (or the failure path) releases it.
+        unsafe {
+            let created = sys::napi_create_function(
+                env,
+                name.as_ptr().cast(),
+                (name.len() - 1) as isize,
+                Some(callback),
+                data,
+                &mut function,
+            );
+            if created != sys::Status::napi_ok
+                || sys::napi_add_finalizer(
+                    env,
+                    function,
+                    data,
+                    Some(release),
+                    ptr::null_mut(),
+                    ptr::null_mut(),
+                ) != sys::Status::napi_ok
+            {
+                release(env, data, ptr::null_mut());
+                return Err(napi::Error::from_reason(format!(
+                    "could not create {}",
+                    &name[..name.len() - 1]
+                )));
+            }
+        }
+        descriptors.push(sys::napi_property_descriptor {
+            utf8name: name.as_ptr().cast(),
+            name: ptr::null_mut(),
+            method: None,
+            getter: None,
+            setter: None,
+            value: function,
+            attributes: sys::PropertyAttributes::default,
+            data: ptr::null_mut(),
+        });
+    }
+    // SAFETY: the descriptors point at static names and at live function values.
+    let status =
+        unsafe { sys::napi_define_properties(env, this, descriptors.len(), descriptors.as_ptr()) };
+    if status != sys::Status::napi_ok {
+        return Err(napi::Error::from_reason(
+            "could not define the engine's methods",
+        ));
+    }
+    Ok(())
+}
+
+unsafe extern "C" fn release(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    // SAFETY: `data` came from `Arc::into_raw` in `install` and is released exactly once.
+    drop(unsafe { Arc::from_raw(data as *const Engine) });
+}
+
+/// The arguments and the engine of one call, or the JS exception already thrown.
+struct Call<const N: usize> {
+    env: sys::napi_env,
+    argv: [sys::napi_value; N],
+    engine: *const Engine,
+}
+
+impl<const N: usize> Call<N> {
+    unsafe fn new(env: sys::napi_env, info: sys::napi_callback_info) -> Option<Self> {
+        let mut argc = N;
+        let mut argv = [ptr::null_mut(); N];
+        let mut data = ptr::null_mut();
+        // SAFETY: `argv` has room for `argc` values; missing arguments are set to `undefined`.
+        let status = unsafe {
+            sys::napi_get_cb_info(
+                env,
+                info,
+                &mut argc,
+                argv.as_mut_ptr(),
+                ptr::null_mut(),
+                &mut data,
+            )
+        };
+        if status != sys::Status::napi_ok || data.is_null() {
+            throw(env, "invalid call");
+            return None;
+        }
+        Some(Call {
+            env,
+            argv,
+            engine: data as *const Engine,
+        })
+    }
+
+    fn engine(&self) -> &Engine {
+        // SAFETY: the function holding `data` keeps this reference alive (see `install`).
+        unsafe { &*self.engine }
+    }
+
+    fn type_of(&self, i: usize) -> sys::napi_valuetype {
+        let mut kind = sys::ValueType::napi_undefined;
+        // SAFETY: `argv[i]` is a live value of this call.
+        unsafe { sys::napi_typeof(self.env, self.argv[i], &mut kind) };
+        kind
+    }
+
+    /// Argument `i` as a string: on the stack when it fits `buf`, else on the heap.
+    fn string<'b>(
+        &self,
+        i: usize,
+        name: &str,
+        buf: &'b mut [u8],
+        heap: &'b mut Vec<u8>,
+    ) -> Option<&'b str> {
+        let mut len = 0usize;
+        // SAFETY: `buf` is writable for `buf.len()` bytes, NUL included.
+        let status = unsafe {
+            sys::napi_get_value_string_utf8(
+                self.env,
+                self.argv[i],
+                buf.as_mut_ptr().cast::<c_char>(),
+                buf.len(),
+                &mut len,
+            )
+        };
+        if status != sys::Status::napi_ok {
+            throw_type(self.env, &format!("{name} must be a string"));
+            return None;
+        }
+        // Node never splits a character, so a cut copy may end up to 4 bytes short of the buffer.
+        let bytes: &'b [u8] = if len + 4 < buf.len() {
+            &buf[..len]
+        } else {
+            // It may have been cut short: ask for the length, then copy it whole.
+            // SAFETY: a null buffer asks for the length only; then `heap` has room for it.
+            unsafe {
+                sys::napi_get_value_string_utf8(
+                    self.env,
+                    self.argv[i],
+                    ptr::null_mut(),
+                    0,
+                    &mut len,
+                );
+                heap.resize(len + 1, 0);
+                sys::napi_get_value_string_utf8(
+                    self.env,
+                    self.argv[i],
+                    heap.as_mut_ptr().cast::<c_char>(),
+                    heap.len(),
+                    &mut len,
+                );
+            }
+            &heap[..len]
+        };
+        // Node writes valid UTF-8 (lone surrogates become U+FFFD).
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(_) => {
+                throw_type(self.env, &format!("{name} is not valid text"));
+                None
+            }
+        }
+    }
+
+    /// Argument `i` as an optional string: `null` and `undefined` are `None`.
+    fn optional_string<'b>(
+        &self,
+        i: usize,
+        name: &str,
+        buf: &'b mut [u8],
+        heap: &'b mut Vec<u8>,
+    ) -> Option<Option<&'b str>> {
+        match self.type_of(i) {
+            sys::ValueType::napi_null | sys::ValueType::napi_undefined => Some(None),
+            _ => self.string(i, name, buf, heap).map(Some),
+        }
+    }
+
+    /// Argument `i` as the bytes of a Uint8Array (a Buffer is one).
+    fn bytes(&self, i: usize, name: &str) -> Option<&[u8]> {
+        let (mut kind, mut len, mut data) = (0, 0usize, ptr::null_mut());
+        let (mut buffer, mut offset) = (ptr::null_mut(), 0usize);
+        // SAFETY: all out-pointers are valid; on success `data` (already offset) holds `len` bytes
+        // that live at least as long as this call.
+        let status = unsafe {
+            sys::napi_get_typedarray_info(
+                self.env,
+                self.argv[i],
+                &mut kind,
+                &mut len,
+                &mut data,
+                &mut buffer,
+                &mut offset,
+            )
+        };
+        if status != sys::Status::napi_ok || kind != sys::TypedarrayType::uint8_array {
+            throw_type(self.env, &format!("{name} must be a Uint8Array"));
+            return None;
+        }
+        Some(if len == 0 || data.is_null() {
+            &[]
+        } else {
+            unsafe { std::slice::from_raw_parts(data as *const u8, len) }
+        })
+    }
+
+    fn u32(&self, i: usize, name: &str) -> Option<u32> {
+        let mut value = 0u32;
+        // SAFETY: `argv[i]` is a live value of this call.
+        if unsafe { sys::napi_get_value_uint32(self.env, self.argv[i], &mut value) }
+            != sys::Status::napi_ok
+        {
+            throw_type(self.env, &format!("{name} must be a number"));
+            return None;
+        }
+        Some(value)
+    }
+
+    fn string_result(&self, text: &str) -> sys::napi_value {
+        let mut out = ptr::null_mut();
+        // SAFETY: `text` is valid UTF-8 of the given length.
+        let status = unsafe {
+            sys::napi_create_string_utf8(
+                self.env,
+                text.as_ptr().cast(),
+                text.len() as isize,
+                &mut out,
+            )
+        };
+        if status != sys::Status::napi_ok {
+            throw(self.env, "could not create the result string");
+            return ptr::null_mut();
+        }
+        out
+    }
+}
+
+/// `decode(op, status, body)`: the JSON envelope of `Engine::decode`.
+unsafe extern "C" fn decode(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    // SAFETY: called by Node with this call's env and info.
+    let Some(call) = (unsafe { Call::<3>::new(env, info) }) else {
+        return ptr::null_mut();
+    };
+    let (mut buf, mut heap) = ([0u8; 64], Vec::new());
+    let Some(op) = call.string(0, "op", &mut buf, &mut heap) else {
+        return ptr::null_mut();
+    };
+    let Some(status) = call.u32(1, "status") else {
+        return ptr::null_mut();
+    };
+    let Some(body) = call.bytes(2, "body") else {
+        return ptr::null_mut();
+    };
+    let status = u16::try_from(status).unwrap_or(0);
+    match catch_unwind(AssertUnwindSafe(|| call.engine().decode(op, status, body))) {
+        Ok(envelope) => call.string_result(&envelope),
+        Err(_) => {
+            throw(
+                env,
+                "the engine failed while decoding (a bug: please report it)",
+            );
+            ptr::null_mut()
+        }
+    }
+}
+
+/// `requestLine(op, id, bodyJson)`: see `Engine::request_line`.
+unsafe extern "C" fn request_line(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    // SAFETY: called by Node with this call's env and info.
+    let Some(call) = (unsafe { Call::<3>::new(env, info) }) else {
+        return ptr::null_mut();
+    };
+    let (mut op_buf, mut op_heap) = ([0u8; 64], Vec::new());
+    let (mut id_buf, mut id_heap) = ([0u8; 256], Vec::new());
+    let (mut body_buf, mut body_heap) = ([0u8; 1024], Vec::new());
+    let Some(op) = call.string(0, "op", &mut op_buf, &mut op_heap) else {
+        return ptr::null_mut();
+    };
+    let Some(id) = call.optional_string(1, "id", &mut id_buf, &mut id_heap) else {
+        return ptr::null_mut();
+    };
+    let Some(body) = call.optional_string(2, "bodyJson", &mut body_buf, &mut body_heap) else {
+        return ptr::null_mut();
+    };
+    match catch_unwind(AssertUnwindSafe(|| {
+        call.engine().request_line(op, id, body)
+    })) {
+        Ok(line) => call.string_result(&line),
+        Err(_) => {
+            throw(
+                env,
+                "the engine failed while building a request (a bug: please report it)",
+            );
+            ptr::null_mut()
+        }
+    }
+}
+
+fn throw(env: sys::napi_env, message: &str) {
+    let message = std::ffi::CString::new(message).unwrap_or_default();
+    // SAFETY: `message` is NUL-terminated and outlives the call.
+    unsafe { sys::napi_throw_error(env, ptr::null(), message.as_ptr()) };
+}
+
+fn throw_type(env: sys::napi_env, message: &str) {
+    let message = std::ffi::CString::new(message).unwrap_or_default();
+    // SAFETY: `message` is NUL-terminated and outlives the call.
+    unsafe { sys::napi_throw_type_error(env, ptr::null(), message.as_ptr()) };
+}

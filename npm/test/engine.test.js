@@ -1,0 +1,71 @@
+'use strict';
+
+// The engine interface's per-call methods (ENGINE.md) on whichever engine the package loads:
+// `requestLine` must build exactly `request()`'s request for strings of every length around the
+// native binding's stack buffers (64, 256 and 1024 bytes) and with multi-byte characters where a
+// copy would be cut, and `decode` must take any Uint8Array (a Buffer, a view at an offset).
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { getEngine } = require('../lib/engine');
+
+const CONFIG = { baseUrl: 'https://api.example.test', username: 'key', password: 'secret' };
+const native = process.env.CONVERSATIONS_ENGINE !== 'wasm';
+
+function fromLine(line) {
+  const nl = line.indexOf('\n');
+  return nl < 0 ? { url: line, body: null } : { url: line.slice(0, nl), body: line.slice(nl + 1) };
+}
+
+const hasLine = typeof new (getEngine())(CONFIG).requestLine === 'function';
+
+// requestLine is optional (ENGINE.md): the native engine has it, the wasm engine does not.
+test('requestLine equals request() for ids and bodies around the buffer sizes', { skip: !hasLine && 'engine without requestLine' }, () => {
+  const Engine = getEngine();
+  const engine = new Engine(CONFIG);
+  let checked = 0;
+  for (const len of [0, 1, 50, 59, 60, 61, 62, 63, 64, 65, 200, 250, 251, 252, 253, 254, 255, 256, 257, 1000, 1019, 1020, 1021, 1022, 1023, 1024, 1025, 5000]) {
+    for (const tail of ['', 'é', '€', '😀']) {
+      const id = `${'i'.repeat(Math.max(0, len - tail.length))}${tail}`;
+      const message = JSON.stringify({ text: `${'t'.repeat(Math.max(0, len - 30))}${tail}`, channel: 'facebook' });
+      for (const [op, arg, body] of [['getAppUserById', id, null], ['createSendMessage', id, message]]) {
+        const want = engine.request(op, arg, body);
+        const line = engine.requestLine(op, arg, body);
+        if (want.error) {
+          assert.deepEqual(JSON.parse(line).error, want.error, `${op} id of ${len}`);
+        } else {
+          assert.deepEqual(fromLine(line), { url: want.url, body: want.body }, `${op} id of ${len} ending ${tail}`);
+        }
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 200);
+});
+
+test('decode takes a Buffer, a Uint8Array and a view at an offset alike', () => {
+  const engine = new (getEngine())(CONFIG);
+  const body = '{"id":"u1","given_name":"Zoë"}';
+  const bytes = new TextEncoder().encode(body);
+  const padded = new Uint8Array(bytes.length + 10);
+  padded.set(bytes, 7);
+  const want = JSON.parse(engine.decode('getAppUserById', 200, Buffer.from(body)));
+  assert.deepEqual(want, { ok: { id: 'u1', surname: null, givenName: 'Zoë' } });
+  assert.deepEqual(JSON.parse(engine.decode('getAppUserById', 200, bytes)), want);
+  assert.deepEqual(JSON.parse(engine.decode('getAppUserById', 200, padded.subarray(7, 7 + bytes.length))), want);
+  assert.equal(JSON.parse(engine.decode('getAppUserById', 200, new Uint8Array(0))).error.code, 'decode');
+});
+
+test('the native per-call methods reject wrong argument types with a TypeError', { skip: !native && 'native engine only' }, () => {
+  const engine = new (getEngine())(CONFIG);
+  assert.equal(typeof engine.requestLine, 'function', 'the native engine has the requestLine fast path');
+  assert.throws(() => engine.decode(1, 200, new Uint8Array(1)), TypeError);
+  assert.throws(() => engine.decode('getAppUsers', 'x', new Uint8Array(1)), TypeError);
+  assert.throws(() => engine.decode('getAppUsers', 200, 'body'), TypeError);
+  assert.throws(() => engine.decode('getAppUsers', 200, new Uint16Array(1)), TypeError);
+  assert.throws(() => engine.requestLine('getAppUserById', 5, null), TypeError);
+  assert.throws(() => engine.requestLine('createSendMessage', 'u1', {}), TypeError);
+  // Detached from its engine, the function keeps the engine alive.
+  const { decode } = engine;
+  assert.equal(JSON.parse(decode('getAppUsers', 200, Buffer.from('{"data":[]}'))).ok.data.length, 0);
+});

@@ -219,8 +219,9 @@ function buildRequest(state, op, idText, bodyJson) {
  * @param {unknown} id path parameter, or undefined
  * @param {unknown} body request body (model instance or plain object), or undefined
  * @param {{ signal?: AbortSignal, timeoutMs?: number } | null | undefined} callOptions
- * @param {{ sent(req: object): void, received(res: object): void } | null} ctx told the request and
- *   the final response, for the compat context (compat.js)
+ * @param {{ sent(req: object): void, received(res: object): void, result(output: unknown): unknown } | null} ctx
+ *   the compat surface's per-call hooks (compat.js): told the request and the final response, and
+ *   shaping the output into what the call resolves with (in the same step: no extra promise)
  */
 async function perform(state, op, id, body, callOptions, ctx) {
   const call = checkCallOptions(callOptions);
@@ -338,7 +339,7 @@ function decodeResponse(state, op, req, res, ctx, attempt, started) {
       op, method: req.method, url: req.url, status: res.status, attempt, durationMs: Math.round(performance.now() - started),
     });
   }
-  return { value: decoded.ok };
+  return { value: ctx === null ? decoded.ok : ctx.result(decoded.ok) };
 }
 
 function logFailure(logger, op, req, error, attempt, started) {

@@ -119,6 +119,16 @@ class CallContext {
   #res = null;
   #request;
   #response;
+  #shape;
+
+  /** @param {(output: any) => unknown} shape turns the engine's OUTPUT into the original's response */
+  constructor(shape) {
+    this.#shape = shape;
+  }
+
+  result(output) {
+    return this.#shape(output);
+  }
 
   sent(req) {
     this.#req = req;
@@ -188,8 +198,14 @@ function deliver(callback, error, response, context) {
 }
 
 function invoke(op, id, body, callback) {
-  const context = new CallContext();
-  const promise = (async () => RESULTS[op](await perform(callState(), op, id, body, null, context)))();
+  const context = new CallContext(RESULTS[op]);
+  let promise;
+  try {
+    promise = perform(callState(), op, id, body, null, context);
+  } catch (err) {
+    // callState() throws for a Configuration no engine accepts: a rejection, like any failure.
+    promise = Promise.reject(err);
+  }
   if (typeof callback === 'function') {
     // These handlers also mark `promise` as handled, so callback-only callers never see an
     // unhandled rejection; callers who await `promise` still get the rejection.

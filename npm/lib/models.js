@@ -45,11 +45,16 @@ function isPlain(value) {
 
 /** Deep copy with wire (snake_case) keys; models serialise themselves. */
 function toWire(value) {
+  if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(toWire);
   if (value instanceof Model) return value.toJSON();
   if (!isPlain(value)) return value;
   const out = {};
-  for (const key of Object.keys(value)) out[wireName(key)] = toWire(value[key]);
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const item = value[keys[i]];
+    out[wireName(keys[i])] = item === null || typeof item !== 'object' ? item : toWire(item);
+  }
   return out;
 }
 
@@ -58,7 +63,9 @@ class Model {
   /** @param {Record<string, unknown>} [obj] camelCase or snake_case keys */
   constructor(obj) {
     if (obj === null || obj === undefined || typeof obj !== 'object') return;
-    for (const [name, wire] of this.constructor.fields) {
+    const { fields } = this.constructor;
+    for (let i = 0; i < fields.length; i++) {
+      const [name, wire] = fields[i];
       const value = obj[name] !== undefined ? obj[name] : obj[wire];
       if (value !== undefined) this[name] = value;
     }
@@ -67,8 +74,11 @@ class Model {
   /** The wire (snake_case) form. */
   toJSON() {
     const out = {};
-    for (const [name, wire] of this.constructor.fields) {
-      if (this[name] !== undefined) out[wire] = toWire(this[name]);
+    const { fields } = this.constructor;
+    for (let i = 0; i < fields.length; i++) {
+      const [name, wire] = fields[i];
+      const value = this[name];
+      if (value !== undefined) out[wire] = value === null || typeof value !== 'object' ? value : toWire(value);
     }
     return out;
   }

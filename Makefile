@@ -8,7 +8,7 @@ ADDON := $(NPM_DIR)/conversations.linux-x64-gnu.node
 # The wasm-bindgen-cli version must equal the wasm-bindgen crate's in Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
 
-.PHONY: bench test fuzz reliability rust-test lint addon node-deps node-test demo sandbox-bin package clean wasm wasm-tools chromium browser-test dashboard
+.PHONY: bench bench-instructions test fuzz reliability rust-test lint addon node-deps node-test demo sandbox-bin package clean wasm wasm-tools chromium browser-test dashboard
 
 ## Every test: formatting, lints, Rust, Node, fuzzing (bounded).
 test: lint rust-test node-test browser-test reliability fuzz
@@ -92,6 +92,14 @@ bench: wasm
 	$(CARGO) build -p conversations-node --release
 	$(BENCH_CARGO) $(CARGO) bench -p conversations-core --features client --no-run
 	$(BENCH_CARGO) node bench/run.js
+
+## User-space instructions per call (callgrind), raw node:http vs the package: repeatable to ~0.5 %.
+bench-instructions:
+	$(CARGO) build -p conversations-node --release
+	rm -rf target/bench-pkg && mkdir -p target/bench-pkg
+	cp -r $(NPM_DIR)/index.js $(NPM_DIR)/package.json $(NPM_DIR)/lib target/bench-pkg/
+	cp target/release/libconversations_node.so target/bench-pkg/conversations.linux-x64-gnu.node
+	BENCH_PKG=target/bench-pkg node bench/instructions.js
 
 clean:
 	$(CARGO) clean

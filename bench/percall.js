@@ -11,9 +11,9 @@ const { summary, median } = require('./stats');
 
 const [pkgDir, baseUrl, roundsArg] = process.argv.slice(2);
 const ROUNDS = Number(roundsArg) || 24;
-const SEQ_BLOCK = 100; // calls per variant per round, one at a time
+const SEQ_BLOCK = 300; // calls per variant per round, one at a time
 const PAR_WORKERS = 64; // calls in flight
-const PAR_BLOCK = 64 * 6; // calls per variant per round at 64 in flight
+const PAR_BLOCK = 64 * 10; // calls per variant per round at 64 in flight
 
 const lib = require(pkgDir);
 const USER = 'd36c4ff6-4e81-4d7f-93c0-1472e09d1063';

@@ -178,7 +178,7 @@ async function main() {
     else log('wasm engine not built (npm/wasm/ absent): wasm rows are n/a');
     server = await startServer();
     log(`server at ${server.url}`);
-    const rounds = String(QUICK ? 5 : 12);
+    const rounds = String(QUICK ? 5 : 40);
     const r = { pkg, engines, percall: {}, decode: {}, memory: null, rust: null };
 
     // The native engine is measured without fetch in its process: undici's allocations and GC

@@ -243,6 +243,21 @@ impl<const N: usize> Call<N> {
         Some(value)
     }
 
+    /// The string `work` returns, as this call's result; a panic (a bug) becomes a JS exception
+    /// instead of aborting the process.
+    fn answer(&self, doing: &str, work: impl FnOnce() -> String) -> sys::napi_value {
+        match catch_unwind(AssertUnwindSafe(work)) {
+            Ok(text) => self.string_result(&text),
+            Err(_) => {
+                throw(
+                    self.env,
+                    &format!("the engine failed while {doing} (a bug: please report it)"),
+                );
+                ptr::null_mut()
+            }
+        }
+    }
+
     fn string_result(&self, text: &str) -> sys::napi_value {
         let mut out = ptr::null_mut();
         // SAFETY: `text` is valid UTF-8 of the given length.
@@ -279,16 +294,7 @@ unsafe extern "C" fn decode(env: sys::napi_env, info: sys::napi_callback_info) -
         return ptr::null_mut();
     };
     let status = u16::try_from(status).unwrap_or(0);
-    match catch_unwind(AssertUnwindSafe(|| call.engine().decode(op, status, body))) {
-        Ok(envelope) => call.string_result(&envelope),
-        Err(_) => {
-            throw(
-                env,
-                "the engine failed while decoding (a bug: please report it)",
-            );
-            ptr::null_mut()
-        }
-    }
+    call.answer("decoding", || call.engine().decode(op, status, body))
 }
 
 /// `requestLine(op, id, bodyJson)`: see `Engine::request_line`.
@@ -312,18 +318,9 @@ unsafe extern "C" fn request_line(
     let Some(body) = call.optional_string(2, "bodyJson", &mut body_buf, &mut body_heap) else {
         return ptr::null_mut();
     };
-    match catch_unwind(AssertUnwindSafe(|| {
+    call.answer("building a request", || {
         call.engine().request_line(op, id, body)
-    })) {
-        Ok(line) => call.string_result(&line),
-        Err(_) => {
-            throw(
-                env,
-                "the engine failed while building a request (a bug: please report it)",
-            );
-            ptr::null_mut()
-        }
-    }
+    })
 }
 
 fn throw(env: sys::napi_env, message: &str) {

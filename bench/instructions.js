@@ -1,0 +1,114 @@
+'use strict';
+
+// User-space instructions per call, counted by valgrind (callgrind): unlike times, the counts
+// repeat to within about 0.5 % whatever else the machine is doing, so they show what a change
+// to the per-call path is worth. Each variant makes N1 and then N2 calls (64 in flight) against
+// bench/server.js in two processes under callgrind; (count(N2) - count(N1)) / (N2 - N1) leaves out
+// start-up and warm-up. Not part of `make bench`: `make bench-instructions` (about 8 min).
+// Usage: node bench/instructions.js [variant...]   (variants: see VARIANTS; default all)
+//   child mode: node bench/instructions.js --run <variant> <calls> <serverUrl> <packageDir>
+
+const { spawn } = require('node:child_process');
+const http = require('node:http');
+const path = require('node:path');
+
+const USER = 'd36c4ff6-4e81-4d7f-93c0-1472e09d1063';
+const MESSAGE = { text: 'Thanks Ben! Shipping to Australia is $10.', channel: 'facebook' };
+const AUTH = `Basic ${Buffer.from('bench-key:bench-secret').toString('base64')}`;
+const GET_HEADERS = { authorization: AUTH, accept: 'application/json', 'user-agent': 'bench' };
+const POST_HEADERS = { ...GET_HEADERS, 'content-type': 'application/json; charset=utf-8' };
+const USERS_PATH = '/beta/conversations/users';
+const SEND_PATH = `${USERS_PATH}/${USER}/messages`;
+const VARIANTS = ['list raw', 'list modern', 'list compat', 'send raw', 'send modern', 'send compat'];
+
+function child([variant, callsArg, baseUrl, pkgDir]) {
+  const lib = require(pkgDir);
+  const target = new URL(baseUrl);
+  const agent = new http.Agent({ keepAlive: true });
+  const raw = (method, p, body) => new Promise((resolve, reject) => {
+    const req = http.request({
+      host: target.hostname, port: target.port, method, path: p, agent, headers: body === null ? GET_HEADERS : POST_HEADERS,
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve(JSON.parse(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body ?? undefined);
+  });
+  const client = new lib.ConversationsClient({ baseUrl, username: 'bench-key', password: 'bench-secret' });
+  lib.Configuration.BASEURI = baseUrl;
+  lib.Configuration.basicAuthUserName = 'bench-key';
+  lib.Configuration.basicAuthPassword = 'bench-secret';
+  const fn = {
+    'list raw': () => raw('GET', USERS_PATH, null),
+    'list modern': () => client.listAppUsers(),
+    'list compat': () => lib.AppUsersController.getAppUsers(),
+    'send raw': () => raw('POST', SEND_PATH, JSON.stringify(MESSAGE)),
+    'send modern': () => client.sendMessage(USER, MESSAGE),
+    'send compat': () => lib.AppUsersController.createSendMessage(USER, new lib.BaseMessageDto(MESSAGE)),
+  }[variant];
+  const calls = Number(callsArg);
+  let started = 0;
+  const worker = async () => {
+    while (started < calls) {
+      started++;
+      await fn();
+    }
+  };
+  Promise.all(Array.from({ length: 64 }, worker)).then(() => {
+    client.close();
+    agent.destroy();
+    process.exit(0);
+  }, (err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
+
+function count(variant, calls, url, pkgDir) {
+  return new Promise((resolve, reject) => {
+    const run = spawn('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, __filename,
+      '--run', variant, String(calls), url, pkgDir], { env: { ...process.env, CONVERSATIONS_ENGINE: 'native' } });
+    let stderr = '';
+    run.stderr.on('data', (d) => { stderr += d; });
+    run.on('close', (code) => {
+      const m = /Collected : (\d+)/.exec(stderr);
+      if (code !== 0 || !m) reject(new Error(`callgrind run of ${variant} failed: ${stderr.slice(-800)}`));
+      else resolve(Number(m[1]));
+    });
+  });
+}
+
+async function main(variants) {
+  const pkgDir = path.resolve(process.env.BENCH_PKG || path.join(__dirname, '..', 'npm'));
+  const server = spawn(process.execPath, [path.join(__dirname, 'server.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve) => { server.stdout.once('data', (d) => resolve(JSON.parse(d).port)); });
+  const url = `http://127.0.0.1:${port}`;
+  const [n1, n2] = [10_000, 50_000];
+  const rows = {};
+  for (const variant of variants) {
+    // The two runs of a variant in parallel: counts do not depend on timing.
+    const [c2, c1] = await Promise.all([count(variant, n2, url, pkgDir), count(variant, n1, url, pkgDir)]);
+    rows[variant] = (c2 - c1) / (n2 - n1);
+    const base = rows[`${variant.split(' ')[0]} raw`];
+    process.stdout.write(`${variant.padEnd(12)} ${Math.round(rows[variant]).toLocaleString('en').padStart(8)} instructions/call`
+      + `${base && !variant.endsWith('raw') ? `  ×${(rows[variant] / base).toFixed(3)} of raw node:http` : ''}\n`);
+  }
+  server.kill();
+}
+
+if (process.argv[2] === '--run') child(process.argv.slice(3));
+else {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((v) => !VARIANTS.includes(v));
+  if (unknown.length > 0) {
+    console.error(`unknown variant(s) ${unknown.join(', ')}; known: ${VARIANTS.join(', ')}`);
+    process.exit(2);
+  }
+  main(wanted.length > 0 ? wanted : VARIANTS).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -146,14 +146,16 @@ class Watchdog {
     this.timer = null;
     this.at = Infinity;
     const now = performance.now();
+    // Expired attempts are collected first: expiring one destroys its request, and nothing that
+    // runs then may cut the walk short by unlinking another.
+    const due = [];
+    for (let attempt = this.head; attempt !== null; attempt = attempt.next) {
+      if (attempt.deadline <= now) due.push(attempt);
+    }
+    for (const attempt of due) attempt.expire();
     let next = Infinity;
-    let attempt = this.head;
-    while (attempt !== null) {
-      const after = attempt.next;
-      // expire() removes the attempt from the list; `after` was read first.
-      if (attempt.deadline <= now) attempt.expire();
-      else if (attempt.deadline < next) next = attempt.deadline;
-      attempt = after;
+    for (let attempt = this.head; attempt !== null; attempt = attempt.next) {
+      if (attempt.deadline < next) next = attempt.deadline;
     }
     if (next !== Infinity) this.arm(next);
   }

@@ -126,6 +126,27 @@ test('a stalled server gives TimeoutError after the per-attempt timeout (client 
   assert.ok(Date.now() - t2 < 1000);
 });
 
+test('one client, many stalled calls with different timeouts: each expires on its own deadline', async () => {
+  // The transport keeps every attempt's deadline on one timer (transport-node.js, Watchdog):
+  // later, earlier and equal deadlines, and calls that finish in between, must all be honoured.
+  api.script = (req) => !req.url.endsWith('/users'); // app users answer; every other call stalls
+  const c = client(api, { maxRetries: 0 });
+  const timeouts = [400, 120, 250, 60, 250, 180, 90, 320];
+  const started = performance.now();
+  const stalled = timeouts.map((ms) => c.getAppUser(USER_ID, { timeoutMs: ms }).then(
+    () => assert.fail('resolved'),
+    (err) => ({ ms, err, after: performance.now() - started }),
+  ));
+  const answered = await c.listAppUsers();
+  assert.equal(answered.data.length, EXAMPLES.users.data.length);
+  for (const { ms, err, after } of await Promise.all(stalled)) {
+    assert.ok(err instanceof sdk.TimeoutError, `${ms} ms: ${err.name}`);
+    assert.match(err.message, new RegExp(`timed out after ${ms} ms`));
+    assert.ok(after >= ms - 1, `${ms} ms call expired early, after ${after.toFixed(1)} ms`);
+    assert.ok(after < ms + 200, `${ms} ms call expired late, after ${after.toFixed(1)} ms`);
+  }
+});
+
 test('the overall deadline bounds retries of timed-out attempts', async () => {
   api.script = () => true;
   const started = Date.now();

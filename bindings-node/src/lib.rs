@@ -10,7 +10,7 @@ use std::sync::Arc;
 mod fast;
 
 /// One account's engine (see `npm/ENGINE.md`). `decode` and `requestLine`, called on every API
-/// call, are own properties of each instance, installed by the constructor (see [`fast`]).
+/// call, are own properties of each instance, installed by the constructor (see `fast.rs`).
 #[napi(js_name = "Engine")]
 pub struct JsEngine {
     inner: Arc<Engine>,

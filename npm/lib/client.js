@@ -235,7 +235,9 @@ async function perform(state, op, id, body, callOptions, ctx) {
   let bodyJson = null;
   if (body !== undefined && body !== null) {
     try {
-      bodyJson = JSON.stringify(body);
+      // JSON.stringify(x) is JSON.stringify(x.toJSON('')) when x has a toJSON (a model
+      // instance); called here, the serialiser keeps its fast path instead of calling back into JS.
+      bodyJson = JSON.stringify(typeof body.toJSON === 'function' ? body.toJSON('') : body);
     } catch (err) {
       throw invalidInput(`body cannot be serialised as JSON: ${err.message}`, 'body');
     }

@@ -63,10 +63,10 @@ class Model {
   /** @param {Record<string, unknown>} [obj] camelCase or snake_case keys */
   constructor(obj) {
     if (obj === null || obj === undefined || typeof obj !== 'object') return;
-    const { fields } = this.constructor;
-    for (let i = 0; i < fields.length; i++) {
-      const [name, wire] = fields[i];
-      const value = obj[name] !== undefined ? obj[name] : obj[wire];
+    const { names, wires } = this.constructor;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      const value = obj[name] !== undefined ? obj[name] : obj[wires[i]];
       if (value !== undefined) this[name] = value;
     }
   }
@@ -74,11 +74,10 @@ class Model {
   /** The wire (snake_case) form. */
   toJSON() {
     const out = {};
-    const { fields } = this.constructor;
-    for (let i = 0; i < fields.length; i++) {
-      const [name, wire] = fields[i];
-      const value = this[name];
-      if (value !== undefined) out[wire] = value === null || typeof value !== 'object' ? value : toWire(value);
+    const { names, wires } = this.constructor;
+    for (let i = 0; i < names.length; i++) {
+      const value = this[names[i]];
+      if (value !== undefined) out[wires[i]] = value === null || typeof value !== 'object' ? value : toWire(value);
     }
     return out;
   }
@@ -88,7 +87,9 @@ const models = {};
 for (const [className, names] of Object.entries(FIELDS)) {
   // A named class per entry so stack traces, inspect and `instanceof` read naturally.
   const cls = { [className]: class extends Model {} }[className];
-  Object.defineProperty(cls, 'fields', { value: Object.freeze(names.map((n) => Object.freeze([n, wireName(n)]))) });
+  // Fields (camelCase) and their wire names as two flat arrays: the per-call loops index both.
+  Object.defineProperty(cls, 'names', { value: Object.freeze([...names]) });
+  Object.defineProperty(cls, 'wires', { value: Object.freeze(names.map(wireName)) });
   models[className] = cls;
 }
 

@@ -169,7 +169,6 @@ class CallContext {
   }
 }
 
-
 const wireData = (out) => ({ data: out.data.map(toWire) });
 
 /** How each operation's OUTPUT (ENGINE.md) becomes the original's response value. */

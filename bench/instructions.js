@@ -9,43 +9,24 @@
 //   child mode: node bench/instructions.js --run <variant> <calls> <serverUrl> <packageDir>
 
 const { spawn } = require('node:child_process');
-const http = require('node:http');
 const path = require('node:path');
 
-const USER = 'd36c4ff6-4e81-4d7f-93c0-1472e09d1063';
-const MESSAGE = { text: 'Thanks Ben! Shipping to Australia is $10.', channel: 'facebook' };
-const AUTH = `Basic ${Buffer.from('bench-key:bench-secret').toString('base64')}`;
-const GET_HEADERS = { authorization: AUTH, accept: 'application/json', 'user-agent': 'bench' };
-const POST_HEADERS = { ...GET_HEADERS, 'content-type': 'application/json; charset=utf-8' };
-const USERS_PATH = '/beta/conversations/users';
-const SEND_PATH = `${USERS_PATH}/${USER}/messages`;
+const { USER, MESSAGE, CREDENTIALS, USERS_PATH, SEND_PATH, rawHttp } = require('./raw');
+
 const VARIANTS = ['list raw', 'list modern', 'list compat', 'send raw', 'send modern', 'send compat'];
 
 function child([variant, callsArg, baseUrl, pkgDir]) {
   const lib = require(pkgDir);
-  const target = new URL(baseUrl);
-  const agent = new http.Agent({ keepAlive: true });
-  const raw = (method, p, body) => new Promise((resolve, reject) => {
-    const req = http.request({
-      host: target.hostname, port: target.port, method, path: p, agent, headers: body === null ? GET_HEADERS : POST_HEADERS,
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve(JSON.parse(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body ?? undefined);
-  });
-  const client = new lib.ConversationsClient({ baseUrl, username: 'bench-key', password: 'bench-secret' });
+  const raw = rawHttp(baseUrl);
+  const client = new lib.ConversationsClient({ baseUrl, ...CREDENTIALS });
   lib.Configuration.BASEURI = baseUrl;
-  lib.Configuration.basicAuthUserName = 'bench-key';
-  lib.Configuration.basicAuthPassword = 'bench-secret';
+  lib.Configuration.basicAuthUserName = CREDENTIALS.username;
+  lib.Configuration.basicAuthPassword = CREDENTIALS.password;
   const fn = {
-    'list raw': () => raw('GET', USERS_PATH, null),
+    'list raw': () => raw.call('GET', USERS_PATH, null),
     'list modern': () => client.listAppUsers(),
     'list compat': () => lib.AppUsersController.getAppUsers(),
-    'send raw': () => raw('POST', SEND_PATH, JSON.stringify(MESSAGE)),
+    'send raw': () => raw.call('POST', SEND_PATH, JSON.stringify(MESSAGE)),
     'send modern': () => client.sendMessage(USER, MESSAGE),
     'send compat': () => lib.AppUsersController.createSendMessage(USER, new lib.BaseMessageDto(MESSAGE)),
   }[variant];
@@ -59,7 +40,7 @@ function child([variant, callsArg, baseUrl, pkgDir]) {
   };
   Promise.all(Array.from({ length: 64 }, worker)).then(() => {
     client.close();
-    agent.destroy();
+    raw.close();
     process.exit(0);
   }, (err) => {
     console.error(err);

@@ -12,35 +12,17 @@
 const lib = require(process.argv[2]);
 const baseUrl = process.argv[3];
 const TOTAL = Number(process.argv[4]) || 100_000;
-const USER = 'd36c4ff6-4e81-4d7f-93c0-1472e09d1063';
-const MESSAGE = { text: 'Thanks Ben! Shipping to Australia is $10.', channel: 'facebook' };
+const { USER, MESSAGE, CREDENTIALS, USERS_PATH, SEND_PATH, rawHttp } = require('./raw');
 
 const MODE = process.argv[5] || 'sdk';
-const client = new lib.ConversationsClient({ baseUrl, username: 'bench-key', password: 'bench-secret' });
-const http = require('node:http');
-const agent = new http.Agent({ keepAlive: true });
-const target = new URL(baseUrl);
-const HEADERS = { authorization: 'Basic YmVuY2gta2V5OmJlbmNoLXNlY3JldA==', accept: 'application/json', 'content-type': 'application/json' };
-function raw(method, path, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: target.hostname, port: target.port, method, path, agent, headers: HEADERS }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks))));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body ?? undefined);
-  });
-}
-const USERS_PATH = '/beta/conversations/users';
-const SEND_PATH = `${USERS_PATH}/${USER}/messages`;
+const client = new lib.ConversationsClient({ baseUrl, ...CREDENTIALS });
+const raw = rawHttp(baseUrl);
 
 async function run(until, state) {
   const worker = async () => {
     while (state.done < until) {
       const n = state.done++;
-      if (MODE === 'raw') await (n % 2 === 0 ? raw('GET', USERS_PATH, null) : raw('POST', SEND_PATH, JSON.stringify(MESSAGE)));
+      if (MODE === 'raw') await (n % 2 === 0 ? raw.call('GET', USERS_PATH, null) : raw.call('POST', SEND_PATH, JSON.stringify(MESSAGE)));
       else if (n % 2 === 0) await client.listAppUsers();
       else await client.sendMessage(USER, MESSAGE);
     }
@@ -74,7 +56,7 @@ async function sample() {
   await run(TOTAL, state);
   const atEnd = await sample();
   client.close();
-  agent.destroy();
+  raw.close();
   process.stdout.write(`${JSON.stringify({ mode: MODE, calls: state.done, at1k, atEnd, seconds: (performance.now() - t0) / 1000 })}\n`);
   process.exit(0);
 })().catch((err) => {

@@ -16,37 +16,10 @@ const PAR_WORKERS = 64; // calls in flight
 const PAR_BLOCK = 64 * 10; // calls per variant per round at 64 in flight
 
 const lib = require(pkgDir);
-const USER = 'd36c4ff6-4e81-4d7f-93c0-1472e09d1063';
-const MESSAGE = { text: 'Thanks Ben! Shipping to Australia is $10.', channel: 'facebook' };
-const AUTH = `Basic ${Buffer.from('bench-key:bench-secret').toString('base64')}`;
-const target = new URL(baseUrl);
+const { USER, MESSAGE, CREDENTIALS, USERS_PATH, SEND_PATH, GET_HEADERS, POST_HEADERS, rawHttp } = require('./raw');
 
-// What a careful user writes by hand: the same headers, the body read whole, JSON parsed.
-const agent = new http.Agent({ keepAlive: true });
-const GET_HEADERS = { authorization: AUTH, accept: 'application/json', 'user-agent': 'bench' };
-const POST_HEADERS = { ...GET_HEADERS, 'content-type': 'application/json; charset=utf-8' };
-function rawHttp(method, path, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: target.hostname, port: target.port, method, path, agent, headers: body === null ? GET_HEADERS : POST_HEADERS,
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        try {
-          const out = JSON.parse(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-          if (res.statusCode >= 300) reject(new Error(`HTTP ${res.statusCode}`));
-          else resolve(out);
-        } catch (err) {
-          reject(err);
-        }
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body ?? undefined);
-  });
-}
+// What a careful user writes by hand (raw.js); the same calls over the global fetch below.
+const raw = rawHttp(baseUrl);
 async function rawFetch(method, path, body) {
   const res = await fetch(baseUrl + path, { method, headers: body === null ? GET_HEADERS : POST_HEADERS, body });
   const out = await res.json();
@@ -54,35 +27,33 @@ async function rawFetch(method, path, body) {
   return out;
 }
 
-const client = new lib.ConversationsClient({ baseUrl, username: 'bench-key', password: 'bench-secret' });
+const client = new lib.ConversationsClient({ baseUrl, ...CREDENTIALS });
 lib.Configuration.BASEURI = baseUrl;
-lib.Configuration.basicAuthUserName = 'bench-key';
-lib.Configuration.basicAuthPassword = 'bench-secret';
+lib.Configuration.basicAuthUserName = CREDENTIALS.username;
+lib.Configuration.basicAuthPassword = CREDENTIALS.password;
 
 // The wasm engine in Node runs its own fetch I/O by default (transports.js); passing an agent
 // selects node:http instead. Measured too, to show what the engine itself costs over node:http.
 const WASM = process.env.CONVERSATIONS_ENGINE === 'wasm';
 const viaHttp = WASM
-  ? new lib.ConversationsClient({ baseUrl, username: 'bench-key', password: 'bench-secret', agent: new http.Agent({ keepAlive: true }) })
+  ? new lib.ConversationsClient({ baseUrl, ...CREDENTIALS, agent: new http.Agent({ keepAlive: true }) })
   : null;
 
 // BENCH_BEFORE_PKG=<installed package dir>: the same calls through another build of the package
 // (the "before" of a change), interleaved in the same rounds: a before/after under one load.
 const before = process.env.BENCH_BEFORE_PKG ? require(process.env.BENCH_BEFORE_PKG) : null;
-const beforeClient = before && new before.ConversationsClient({ baseUrl, username: 'bench-key', password: 'bench-secret' });
+const beforeClient = before && new before.ConversationsClient({ baseUrl, ...CREDENTIALS });
 if (before) {
   before.Configuration.BASEURI = baseUrl;
-  before.Configuration.basicAuthUserName = 'bench-key';
-  before.Configuration.basicAuthPassword = 'bench-secret';
+  before.Configuration.basicAuthUserName = CREDENTIALS.username;
+  before.Configuration.basicAuthPassword = CREDENTIALS.password;
 }
 
-const USERS_PATH = '/beta/conversations/users';
-const SEND_PATH = `${USERS_PATH}/${USER}/messages`;
 // BENCH_VARIANTS=name,name keeps only those variants (run.js keeps fetch in its own process).
 const KEEP = process.env.BENCH_VARIANTS ? new Set(process.env.BENCH_VARIANTS.split(',')) : null;
 const OPS = {
   listAppUsers: {
-    'raw node:http': () => rawHttp('GET', USERS_PATH, null),
+    'raw node:http': () => raw.call('GET', USERS_PATH, null),
     'raw fetch': () => rawFetch('GET', USERS_PATH, null),
     'sdk modern': () => client.listAppUsers(),
     'sdk compat': () => lib.AppUsersController.getAppUsers(),
@@ -90,7 +61,7 @@ const OPS = {
     ...(before ? { 'before: sdk modern': () => beforeClient.listAppUsers(), 'before: sdk compat': () => before.AppUsersController.getAppUsers() } : {}),
   },
   sendMessage: {
-    'raw node:http': () => rawHttp('POST', SEND_PATH, JSON.stringify(MESSAGE)),
+    'raw node:http': () => raw.call('POST', SEND_PATH, JSON.stringify(MESSAGE)),
     'raw fetch': () => rawFetch('POST', SEND_PATH, JSON.stringify(MESSAGE)),
     'sdk modern': () => client.sendMessage(USER, MESSAGE),
     'sdk compat': () => lib.AppUsersController.createSendMessage(USER, new lib.BaseMessageDto(MESSAGE)),
@@ -175,7 +146,7 @@ async function measure(mode) {
   client.close();
   viaHttp?.close();
   beforeClient?.close();
-  agent.destroy();
+  raw.close();
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 })().catch((err) => {

@@ -1,7 +1,8 @@
 //! The shared server state: the persistent world plus the runtime-only test machinery.
 
 use std::net::SocketAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use base64::Engine;
 use hyper::header::{HeaderMap, AUTHORIZATION};
@@ -9,14 +10,15 @@ use hyper::StatusCode;
 use tokio::sync::watch;
 
 use crate::counters::Counters;
-use crate::delivery::Deliveries;
+use crate::delivery::{Deliveries, DeliveryLimits};
 use crate::faults::FaultSet;
+use crate::guard::Access;
 use crate::http::ApiError;
-use crate::persist::{Persister, Snapshot, FORMAT};
-use crate::state::State;
-use crate::util::lock;
+use crate::persist::Db;
+use crate::state::{Change, State};
+use crate::util::{read_lock, write_lock};
 
-/// The state plus its change counter, guarded together so a snapshot is always consistent.
+/// The state plus its change counter, guarded together so an export is always consistent.
 pub(crate) struct Store {
     pub state: State,
     pub version: u64,
@@ -24,58 +26,88 @@ pub(crate) struct Store {
 
 /// Everything a request handler can reach.
 pub(crate) struct App {
-    pub store: Mutex<Store>,
-    pub persister: Option<Persister>,
+    /// The read model: every read is served from here, never from the database.
+    pub store: RwLock<Store>,
+    /// Serialises writes: plan, commit, apply, one at a time.
+    pub writes: tokio::sync::Mutex<()>,
+    /// The `--data` database, when given.
+    pub db: Option<Arc<Db>>,
     pub faults: Mutex<FaultSet>,
     pub counters: Mutex<Counters>,
     pub deliveries: Mutex<Deliveries>,
+    /// Bounds on concurrent callback deliveries (per receiver and in total).
+    pub delivery_limits: DeliveryLimits,
     /// `key:secret`, compared with the decoded Basic credentials.
     pub credentials: Vec<u8>,
     /// Whether `POST /sandbox/reset` reseeds the demo world by default.
     pub seed_demo: bool,
     /// The bound address, for absolute URLs when a request has no usable Host header.
     pub addr: SocketAddr,
+    /// Which browsers and host names may talk to it (see `guard.rs`).
+    pub access: Access,
+    /// How long a client may take to send a request body.
+    pub body_timeout: Duration,
     /// Flips to true on shutdown; background deliveries stop retrying.
     pub shutdown: watch::Receiver<bool>,
 }
 
 impl App {
-    /// Runs `f` with the state under the lock.
+    /// Runs `f` with the state under the read lock (never blocked by a commit in progress).
     pub(crate) fn read<T>(&self, f: impl FnOnce(&State) -> T) -> T {
-        f(&lock(&self.store).state)
+        f(&read_lock(&self.store).state)
     }
 
-    /// Runs `f`, which must validate before it changes anything, then (with `--data`) waits
-    /// until the changed state is durably on disk before the caller answers the client.
-    pub(crate) async fn mutate<T>(
-        &self,
-        f: impl FnOnce(&mut State) -> Result<T, ApiError>,
+    /// A write. `plan` validates against the current state and says what changes; the
+    /// changes are committed to the data file in one transaction and only then applied in
+    /// memory, so an error (including a failed commit, 500) means nothing changed, and an
+    /// answered write is on disk. Runs in its own task: a client that hangs up mid-write
+    /// cannot leave the database and memory disagreeing.
+    pub(crate) async fn mutate<T: Send + 'static>(
+        self: &Arc<Self>,
+        plan: impl FnOnce(&State) -> Result<(T, Vec<Change>), ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let (out, pending) = {
-            let mut store = lock(&self.store);
-            let out = f(&mut store.state)?;
-            store.version += 1;
-            let pending = self.persister.as_ref().map(|_| {
-                let snapshot = Snapshot {
-                    format: FORMAT.to_owned(),
-                    version: store.version,
-                    state: store.state.clone(),
-                };
-                (
-                    store.version,
-                    serde_json::to_vec_pretty(&snapshot).unwrap_or_default(),
-                )
-            });
-            (out, pending)
-        };
-        if let (Some(persister), Some((version, bytes))) = (&self.persister, pending) {
-            persister.write(version, bytes).await.map_err(|e| {
-                ApiError::new(
+        let app = self.clone();
+        tokio::spawn(async move { app.mutate_now(plan).await })
+            .await
+            .unwrap_or_else(|e| {
+                Err(ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    format!("The sandbox could not save its state: {e}"),
-                )
-            })?;
+                    format!("The sandbox failed while writing: {e}"),
+                ))
+            })
+    }
+
+    async fn mutate_now<T>(
+        &self,
+        plan: impl FnOnce(&State) -> Result<(T, Vec<Change>), ApiError>,
+    ) -> Result<T, ApiError> {
+        let _gate = self.writes.lock().await;
+        let (out, mut changes) = plan(&read_lock(&self.store).state)?;
+        if changes.is_empty() {
+            return Ok(out);
         }
+        let version = read_lock(&self.store).version + 1;
+        if let Some(db) = &self.db {
+            let db = db.clone();
+            changes =
+                tokio::task::spawn_blocking(move || db.commit(version, &changes).map(|()| changes))
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| r.map_err(|e| e.to_string()))
+                    .map_err(|e| {
+                        ApiError::new(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            format!(
+                                "The sandbox could not save its state (nothing was changed): {e}"
+                            ),
+                        )
+                    })?;
+        }
+        let mut store = write_lock(&self.store);
+        for change in changes {
+            store.state.apply(change);
+        }
+        store.version = version;
         Ok(out)
     }
 

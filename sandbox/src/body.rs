@@ -21,6 +21,12 @@ pub(crate) struct SandboxBody {
 
 enum Kind {
     Full(Option<Bytes>),
+    /// The same chunk `left` more times: a huge body costs one chunk of memory, however many
+    /// clients read it at once.
+    Repeat {
+        chunk: Bytes,
+        left: u64,
+    },
     Cut {
         first: Option<Bytes>,
         declared: u64,
@@ -40,6 +46,14 @@ impl SandboxBody {
         }
     }
 
+    /// `chunk` repeated `times` times, streamed without building the whole.
+    pub(crate) fn repeat(chunk: Bytes, times: u64) -> Self {
+        let times = if chunk.is_empty() { 0 } else { times };
+        Self {
+            kind: Kind::Repeat { chunk, left: times },
+        }
+    }
+
     /// Sends `first`, then breaks the connection although `declared` bytes were promised.
     pub(crate) fn cut(first: Bytes, declared: u64, reset: Option<ConnControl>) -> Self {
         Self {
@@ -56,7 +70,7 @@ impl SandboxBody {
     pub(crate) fn into_full_bytes(self) -> Option<Bytes> {
         match self.kind {
             Kind::Full(b) => Some(b.unwrap_or_default()),
-            Kind::Cut { .. } => None,
+            Kind::Repeat { .. } | Kind::Cut { .. } => None,
         }
     }
 }
@@ -71,6 +85,13 @@ impl Body for SandboxBody {
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         match &mut self.get_mut().kind {
             Kind::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
+            Kind::Repeat { chunk, left } => {
+                if *left == 0 {
+                    return Poll::Ready(None);
+                }
+                *left -= 1;
+                Poll::Ready(Some(Ok(Frame::data(chunk.clone()))))
+            }
             Kind::Cut {
                 first,
                 pause,
@@ -95,13 +116,14 @@ impl Body for SandboxBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self.kind, Kind::Full(None))
+        matches!(self.kind, Kind::Full(None) | Kind::Repeat { left: 0, .. })
     }
 
     fn size_hint(&self) -> SizeHint {
         match &self.kind {
             Kind::Full(Some(b)) => SizeHint::with_exact(b.len() as u64),
             Kind::Full(None) => SizeHint::with_exact(0),
+            Kind::Repeat { chunk, left } => SizeHint::with_exact(chunk.len() as u64 * left),
             Kind::Cut { declared, .. } => SizeHint::with_exact(*declared),
         }
     }

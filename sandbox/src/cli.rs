@@ -17,12 +17,19 @@ OPTIONS:
     --port PORT      port to listen on, 0 = any free   [default: 8080]
     --key KEY        API key (Basic-auth user name)    [default: sandbox-key]
     --secret SECRET  API secret (Basic-auth password)  [default: sandbox-secret]
-    --data FILE      keep state in FILE across restarts (atomic writes)
+    --data FILE      keep state in FILE across restarts (SQLite; each write
+                     committed before it is answered; a JSON file of an earlier
+                     version is migrated)
     --seed-demo      start provisioned with demo users and messages
+    --allow-origin ORIGIN  let browser pages from ORIGIN call the API (CORS);
+                     loopback origins always can (repeatable)
+    --allow-host NAME  accept NAME in the Host header besides loopback names and
+                     IP addresses (repeatable)
     -h, --help       print this help
     -V, --version    print the version
 
 On start it prints one line: `conversations-sandbox listening on http://HOST:PORT`.
+Control endpoints (/sandbox/*) need the same Basic credentials as the API.
 ";
 
 /// What the command line asks for.
@@ -68,6 +75,8 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, St
             "--secret" => opts.secret = value("--secret")?,
             "--data" => opts.data = Some(PathBuf::from(value("--data")?)),
             "--seed-demo" if inline.is_none() => opts.seed_demo = true,
+            "--allow-origin" => opts.allow_origins.push(value("--allow-origin")?),
+            "--allow-host" => opts.allow_hosts.push(value("--allow-host")?),
             other => return Err(format!("unknown argument {other:?} (see --help)")),
         }
     }

@@ -1,35 +1,45 @@
-//! The `/sandbox/*` control endpoints used by tests and demos. They need no credentials, are
-//! never faulted and are not counted.
+//! The `/sandbox/*` control endpoints used by tests and demos. They need the sandbox's
+//! credentials (Basic auth, as the API) and JSON bodies, are never faulted, not counted, and
+//! get no CORS headers: no web page can drive them. The one exception is the Facebook login
+//! page behind the authorisation URL, which a browser opens.
 
 use std::sync::Arc;
 
 use hyper::body::Incoming;
+use hyper::header::CONTENT_TYPE;
 use hyper::{Method, Request, StatusCode};
 use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::http::{
     bytes_response, json_object, json_response, method_not_allowed, read_body, route_not_found,
-    ApiError, Resp,
+    ApiError, Resp, JSON,
 };
-use crate::persist::{Snapshot, FORMAT};
-use crate::state::State;
-use crate::util::{lock, percent_decode};
+use crate::persist::FORMAT;
+use crate::state::{Change, State};
+use crate::util::{lock, percent_decode, read_lock};
 
 /// Routes a request under `/sandbox`.
 pub(crate) async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Resp {
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
+    if path == "/sandbox/facebook/authorise" {
+        return match method {
+            Method::GET => facebook_login(app, &req).await,
+            _ => method_not_allowed("GET, OPTIONS"),
+        };
+    }
+    if let Err(e) = check_caller(app, &req) {
+        return e.into_response();
+    }
     let result = match (path.as_str(), method) {
-        ("/sandbox/facebook/authorise", Method::GET) => Ok(facebook_login(app, &req).await),
-        ("/sandbox/facebook/authorise", _) => Ok(method_not_allowed("GET, OPTIONS")),
-        ("/sandbox/inbound", Method::POST) => match body(req).await {
+        ("/sandbox/inbound", Method::POST) => match body(app, req).await {
             Ok(bytes) => crate::inbound::receive(app, &bytes).await,
             Err(e) => Err(e),
         },
         ("/sandbox/inbound", _) => Ok(method_not_allowed("POST, OPTIONS")),
         ("/sandbox/faults", Method::GET) => Ok(ok(lock(&app.faults).to_json())),
-        ("/sandbox/faults", Method::POST) => match body(req).await {
+        ("/sandbox/faults", Method::POST) => match body(app, req).await {
             Ok(bytes) => crate::faults::install(app, &bytes)
                 .map(|fault| json_response(StatusCode::CREATED, &fault)),
             Err(e) => Err(e),
@@ -51,7 +61,7 @@ pub(crate) async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Resp {
             Ok(ok(json!({ "cleared": true })))
         }
         ("/sandbox/requests", _) => Ok(method_not_allowed("GET, DELETE, OPTIONS")),
-        ("/sandbox/reset", Method::POST) => match body(req).await {
+        ("/sandbox/reset", Method::POST) => match body(app, req).await {
             Ok(bytes) => reset(app, &bytes).await,
             Err(e) => Err(e),
         },
@@ -67,14 +77,41 @@ fn ok(value: Value) -> Resp {
     json_response(StatusCode::OK, &value)
 }
 
-async fn body(req: Request<Incoming>) -> Result<bytes::Bytes, ApiError> {
+/// The sandbox's credentials, and for a POST a JSON content type: a page cannot send either
+/// without a CORS preflight, which control paths never pass.
+fn check_caller(app: &App, req: &Request<Incoming>) -> Result<(), ApiError> {
+    if !app.authorised(req.headers()) {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "The sandbox's control endpoints need its credentials: Basic auth with the API \
+             key and secret (--key, --secret).",
+        ));
+    }
+    if req.method() == Method::POST {
+        let json = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case(JSON));
+        if !json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Control requests must have Content-Type: application/json.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn body(app: &App, req: Request<Incoming>) -> Result<bytes::Bytes, ApiError> {
     let (parts, body) = req.into_parts();
-    read_body(&parts.headers, body).await
+    read_body(&parts.headers, body, app.body_timeout).await
 }
 
 /// The page behind the authorisation URL: opening it with the account's `state` marks the
 /// Facebook user authenticated, standing in for Facebook's OAuth dialog.
-async fn facebook_login(app: &App, req: &Request<Incoming>) -> Resp {
+async fn facebook_login(app: &Arc<App>, req: &Request<Incoming>) -> Resp {
     let state = req
         .uri()
         .query()
@@ -87,15 +124,19 @@ async fn facebook_login(app: &App, req: &Request<Incoming>) -> Resp {
                 .flatten()
         });
     let outcome = app
-        .mutate(|s| {
+        .mutate(move |s| {
             let Some(state) = state.as_deref() else {
                 return Err(ApiError::bad_request("missing state"));
             };
             if s.account.as_ref().map(|a| a.account_id.as_str()) != Some(state) {
                 return Err(ApiError::new(StatusCode::NOT_FOUND, "unknown state"));
             }
-            s.facebook_authenticated = true;
-            Ok(())
+            let changes = if s.facebook_authenticated {
+                Vec::new()
+            } else {
+                vec![Change::Authenticate]
+            };
+            Ok(((), changes))
         })
         .await;
     let (status, title, text) = match outcome {
@@ -125,7 +166,7 @@ async fn facebook_login(app: &App, req: &Request<Incoming>) -> Resp {
 
 /// Back to an empty (or, on request or when started with `--seed-demo`, the demo) world;
 /// clears faults, counters and deliveries too.
-async fn reset(app: &App, bytes: &[u8]) -> Result<Resp, ApiError> {
+async fn reset(app: &Arc<App>, bytes: &[u8]) -> Result<Resp, ApiError> {
     let seed = if bytes.iter().all(u8::is_ascii_whitespace) {
         app.seed_demo
     } else {
@@ -142,28 +183,35 @@ async fn reset(app: &App, bytes: &[u8]) -> Result<Resp, ApiError> {
             }
         }
     };
-    app.mutate(|s| {
-        *s = if seed {
-            State::demo()
-        } else {
-            State::default()
-        };
-        Ok(())
-    })
-    .await?;
+    let world = if seed {
+        State::demo()
+    } else {
+        State::default()
+    };
+    app.mutate(move |_| Ok(((), vec![Change::Replace(Box::new(world))])))
+        .await?;
     lock(&app.faults).clear();
     *lock(&app.counters) = Default::default();
     lock(&app.deliveries).clear();
     Ok(ok(json!({ "reset": true, "seed_demo": seed })))
 }
 
-/// The whole state in the data-file format, for debugging and assertions.
+/// The whole state as JSON (the earlier data-file format), for debugging and assertions.
+/// Serialised straight from the read model: no copy of the state.
 fn state(app: &App) -> Resp {
-    let store = lock(&app.store);
-    let snapshot = Snapshot {
-        format: FORMAT.to_owned(),
+    #[derive(serde::Serialize)]
+    struct Export<'a> {
+        format: &'static str,
+        version: u64,
+        state: &'a State,
+    }
+    let store = read_lock(&app.store);
+    let bytes = serde_json::to_vec(&Export {
+        format: FORMAT,
         version: store.version,
-        state: store.state.clone(),
-    };
-    ok(serde_json::to_value(snapshot).unwrap_or_default())
+        state: &store.state,
+    })
+    .unwrap_or_default();
+    drop(store);
+    bytes_response(StatusCode::OK, JSON, bytes)
 }

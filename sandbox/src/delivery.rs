@@ -2,7 +2,8 @@
 //! background with exponential backoff, each attempt recorded for `GET /sandbox/deliveries`.
 //! A minimal HTTP/1.1 client over hyper's connection API keeps a full client stack out.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -13,6 +14,7 @@ use hyper_util::rt::TokioIo;
 use serde::Serialize;
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::app::App;
 use crate::util::{lock, now_timestamp};
@@ -25,6 +27,40 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Old records are dropped past this many, so a long-running sandbox stays small.
 const MAX_RECORDS: usize = 1000;
+/// Attempts in progress at once, in total and per receiver (`host:port`): each holds a socket,
+/// so a receiver that never answers can hold at most this many file descriptors, and the API
+/// keeps the rest. Further deliveries wait their turn in order (`attempts` stays 0).
+pub(crate) const MAX_IN_FLIGHT: usize = 32;
+pub(crate) const MAX_IN_FLIGHT_PER_RECEIVER: usize = 4;
+
+/// The semaphores bounding concurrent delivery attempts.
+pub(crate) struct DeliveryLimits {
+    total: Arc<Semaphore>,
+    per_receiver: Mutex<HashMap<String, Arc<Semaphore>>>,
+}
+
+impl Default for DeliveryLimits {
+    fn default() -> Self {
+        Self {
+            total: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+            per_receiver: Mutex::default(),
+        }
+    }
+}
+
+impl DeliveryLimits {
+    /// Waits (fairly, first come first served) until this receiver and the sandbox both have
+    /// room for one more attempt.
+    async fn admit(&self, receiver: &str) -> Option<(OwnedSemaphorePermit, OwnedSemaphorePermit)> {
+        let one = lock(&self.per_receiver)
+            .entry(receiver.to_owned())
+            .or_insert_with(|| Arc::new(Semaphore::new(MAX_IN_FLIGHT_PER_RECEIVER)))
+            .clone();
+        let mine = one.acquire_owned().await.ok()?;
+        let total = self.total.clone().acquire_owned().await.ok()?;
+        Some((mine, total))
+    }
+}
 
 /// One callback delivery and how it went.
 #[derive(Clone, Serialize)]
@@ -96,8 +132,16 @@ pub(crate) fn enqueue(app: &Arc<App>, url: String, event: Value) -> u64 {
 async fn run(app: Arc<App>, id: u64, url: String, body: Bytes) {
     let mut shutdown = app.shutdown.clone();
     let mut backoff = FIRST_BACKOFF;
+    let receiver = parse_target(&url)
+        .map(|t| format!("{}:{}", t.host, t.port))
+        .unwrap_or_default();
     for attempt in 1..=MAX_ATTEMPTS {
+        let permits = tokio::select! {
+            p = app.delivery_limits.admit(&receiver) => p,
+            _ = shutdown.changed() => return,
+        };
         let outcome = post_once(&url, body.clone()).await;
+        drop(permits);
         let mut give_up = attempt == MAX_ATTEMPTS;
         lock(&app.deliveries).update(id, |d| {
             d.attempts = attempt;
@@ -205,7 +249,9 @@ async fn post_once(url: &str, body: Bytes) -> Result<u16, PostError> {
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|e| transient("handshake failed", &e))?;
-    tokio::spawn(conn);
+    // The connection (and its socket) ends with this attempt, answered or not: a receiver
+    // that never answers must not keep descriptors after the attempt gave up.
+    let _conn = AbortOnDrop(tokio::spawn(conn));
     let request = Request::post(target.path_and_query.as_str())
         .header(HOST, target.authority.as_str())
         .header(CONTENT_TYPE, "application/json")
@@ -220,6 +266,14 @@ async fn post_once(url: &str, body: Bytes) -> Result<u16, PostError> {
         .map_err(|e| transient("no response", &e))?
         .map_err(|e| transient("request failed", &e))?;
     Ok(response.status().as_u16())
+}
+
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 #[cfg(test)]

@@ -312,9 +312,15 @@ pub(crate) async fn apply(
             repeat,
             headers,
         } => {
-            let bytes = decode_base64(&body_base64).unwrap_or_default();
-            let bytes = bytes.repeat(repeat.unwrap_or(1) as usize);
-            let mut resp = with_body(status.unwrap_or(200), Some("application/json"), bytes);
+            // Streamed: one copy of the chunk (at most the 1 MiB a control request can
+            // carry), not `repeat` copies per request.
+            let chunk = Bytes::from(decode_base64(&body_base64).unwrap_or_default());
+            let mut resp =
+                Response::new(SandboxBody::repeat(chunk, u64::from(repeat.unwrap_or(1))));
+            *resp.status_mut() =
+                StatusCode::from_u16(status.unwrap_or(200)).unwrap_or(StatusCode::OK);
+            resp.headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             add_headers(&mut resp, &headers);
             resp
         }

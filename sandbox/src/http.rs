@@ -1,12 +1,13 @@
 //! Response builders, the JSON error shape and bounded request-body reading.
 
 use std::borrow::Cow;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::header::{
-    HeaderMap, HeaderValue, ALLOW, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE,
+    HeaderMap, HeaderValue, ALLOW, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE,
 };
 use hyper::{Response, StatusCode};
 use serde_json::{json, Map, Value};
@@ -50,6 +51,11 @@ impl ApiError {
 
     pub(crate) fn into_response(self) -> Resp {
         let mut resp = json_response(self.status, &json!({ "message": self.message }));
+        if self.status == StatusCode::REQUEST_TIMEOUT {
+            // The rest of the body may still come: the connection cannot be reused.
+            resp.headers_mut()
+                .insert(CONNECTION, HeaderValue::from_static("close"));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(
                 WWW_AUTHENTICATE,
@@ -100,10 +106,28 @@ pub(crate) fn method_not_allowed(allow: &'static str) -> Resp {
     resp
 }
 
-/// Reads a request body of at most [`MAX_BODY`] bytes: 413 beyond (checked against
-/// Content-Length first so a huge upload is refused without reading it), 400 if the client
-/// breaks off mid-body.
-pub(crate) async fn read_body(headers: &HeaderMap, body: Incoming) -> Result<Bytes, ApiError> {
+/// Reads a request body of at most [`MAX_BODY`] bytes within `timeout`: 413 beyond (checked
+/// against Content-Length first so a huge upload is refused without reading it), 400 if the
+/// client breaks off mid-body, 408 (and the connection closed) if it stops sending, so a
+/// half-sent body cannot hold a connection forever.
+pub(crate) async fn read_body(
+    headers: &HeaderMap,
+    body: Incoming,
+    timeout: Duration,
+) -> Result<Bytes, ApiError> {
+    match tokio::time::timeout(timeout, read_body_now(headers, body)).await {
+        Ok(result) => result,
+        Err(_) => Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "The request body did not arrive within {} ms.",
+                timeout.as_millis()
+            ),
+        )),
+    }
+}
+
+async fn read_body_now(headers: &HeaderMap, body: Incoming) -> Result<Bytes, ApiError> {
     let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.");
     let declared = headers
         .get(CONTENT_LENGTH)

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use crate::app::App;
 use crate::http::{json_object, json_response, ApiError, Resp};
-use crate::state::{AppUser, Direction};
+use crate::state::{AppUser, Change, Direction};
 use crate::util::{is_non_blank, uuid_v4};
 
 /// The event type pushed for an inbound message.
@@ -31,10 +31,10 @@ pub(crate) async fn receive(app: &Arc<App>, bytes: &[u8]) -> Result<Resp, ApiErr
     let page_id = required(&body, "page_id")?;
     let given_name = required(&body, "given_name")?;
     let surname = required(&body, "surname")?;
-    let text = required(&body, "text")?;
+    let (text, extra) = crate::message::validate_inbound(&body).map_err(ApiError::bad_request)?;
 
     let (user_id, message, event, callback) = app
-        .mutate(|s| {
+        .mutate(move |s| {
             // 409: the body is fine, the sandbox's state does not allow it (yet).
             let account = s.account.clone().ok_or_else(|| {
                 ApiError::new(StatusCode::CONFLICT, "The account is not provisioned.")
@@ -45,23 +45,27 @@ pub(crate) async fn receive(app: &Arc<App>, bytes: &[u8]) -> Result<Resp, ApiErr
                     "The page is not integrated with the account.",
                 ));
             }
-            let index = match s.users.iter().position(|u| {
+            let mut changes = Vec::with_capacity(2);
+            let existing = s.users.iter().find(|u| {
                 u.page_id == page_id && u.given_name == given_name && u.surname == surname
-            }) {
-                Some(i) => i,
+            });
+            let new_user;
+            let user = match existing {
+                Some(u) => u,
                 None => {
-                    s.users.push(AppUser {
+                    new_user = AppUser {
                         id: uuid_v4(),
-                        given_name: given_name.clone(),
-                        surname: surname.clone(),
+                        given_name,
+                        surname,
                         page_id: page_id.clone(),
                         messages: Vec::new(),
-                    });
-                    s.users.len() - 1
+                    };
+                    changes.push(Change::AddUser(new_user.clone()));
+                    &new_user
                 }
             };
-            let user = &mut s.users[index];
-            let message = user.push(Direction::Received, &text).to_json();
+            let message = user.next_message(Direction::Received, text, extra);
+            let message_json = message.to_json();
             let event = json!({
                 "type": EVENT_TYPE,
                 "account_id": account.account_id,
@@ -71,9 +75,17 @@ pub(crate) async fn receive(app: &Arc<App>, bytes: &[u8]) -> Result<Resp, ApiErr
                     "given_name": user.given_name,
                     "surname": user.surname,
                 },
-                "message": message,
+                "message": message_json,
             });
-            Ok((user.id.clone(), message, event, account.callback_url))
+            let user_id = user.id.clone();
+            changes.push(Change::AddMessage {
+                user_id: user_id.clone(),
+                message,
+            });
+            Ok((
+                (user_id, message_json, event, account.callback_url),
+                changes,
+            ))
         })
         .await?;
 

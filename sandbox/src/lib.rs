@@ -29,8 +29,10 @@ mod cors;
 mod counters;
 mod delivery;
 mod faults;
+mod guard;
 mod http;
 mod inbound;
+mod message;
 pub mod openapi;
 mod persist;
 mod routes;
@@ -41,15 +43,16 @@ mod util;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::app::{App, Store};
-use crate::persist::Persister;
-use crate::state::State;
+use crate::persist::Db;
+use crate::state::{Change, State};
 
 /// Default API key (Basic-auth user name).
 pub const DEFAULT_KEY: &str = "sandbox-key";
@@ -71,10 +74,19 @@ pub struct Options {
     pub key: String,
     /// The API secret clients must send as the Basic-auth password.
     pub secret: String,
-    /// File to keep the state in across restarts (written atomically after every change).
+    /// File to keep the state in across restarts: an SQLite database, each write committed
+    /// before it is answered (a file in the earlier JSON format is migrated at start).
     pub data: Option<PathBuf>,
     /// Start with the demo world when there is no saved state (and reset to it by default).
     pub seed_demo: bool,
+    /// Browser origins (`https://app.example.com`) allowed to call the API besides loopback
+    /// ones (CORS). Control endpoints are never open to browsers.
+    pub allow_origins: Vec<String>,
+    /// Host names accepted in the `Host` header besides loopback names, IP literals and
+    /// `host` (e.g. a container's service name).
+    pub allow_hosts: Vec<String>,
+    /// How long a client may take to send a request body (408 and closed after). 30 s.
+    pub body_timeout: Duration,
 }
 
 impl Default for Options {
@@ -86,6 +98,9 @@ impl Default for Options {
             secret: DEFAULT_SECRET.to_owned(),
             data: None,
             seed_demo: false,
+            allow_origins: Vec::new(),
+            allow_hosts: Vec::new(),
+            body_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -154,33 +169,43 @@ impl Drop for RunningSandbox {
 
 /// Binds and starts a sandbox on the current tokio runtime.
 pub async fn spawn(opts: Options) -> Result<RunningSandbox, Error> {
-    let (state, version) = match &opts.data {
-        Some(path) => match persist::load(path).map_err(Error::Data)? {
-            Some(snapshot) => (snapshot.state, snapshot.version),
-            None => (initial_state(opts.seed_demo), 0),
-        },
-        None => (initial_state(opts.seed_demo), 0),
+    let (db, saved) = match &opts.data {
+        Some(path) => {
+            let path = path.clone();
+            let (db, saved) = tokio::task::spawn_blocking(move || Db::open(&path))
+                .await
+                .map_err(|e| Error::Data(e.to_string()))?
+                .map_err(Error::Data)?;
+            (Some(Arc::new(db)), saved)
+        }
+        None => (None, None),
     };
+    let fresh = saved.is_none();
+    let (state, version) = saved.unwrap_or_default();
     let listener = TcpListener::bind((opts.host.as_str(), opts.port))
         .await
         .map_err(Error::Bind)?;
     let addr = listener.local_addr().map_err(Error::Bind)?;
     let (stop, stopped) = watch::channel(false);
-    let persister = opts.data.clone().map(|path| Persister::new(path, version));
     let app = Arc::new(App {
-        store: Mutex::new(Store { state, version }),
-        persister,
+        store: RwLock::new(Store { state, version }),
+        writes: tokio::sync::Mutex::new(()),
+        db,
         faults: Mutex::default(),
         counters: Mutex::default(),
         deliveries: Mutex::default(),
+        delivery_limits: Default::default(),
         credentials: format!("{}:{}", opts.key, opts.secret).into_bytes(),
         seed_demo: opts.seed_demo,
         addr,
+        access: guard::Access::new(&opts.host, &opts.allow_hosts, &opts.allow_origins),
+        body_timeout: opts.body_timeout,
         shutdown: stopped.clone(),
     });
-    // A fresh data file is written at once, so the file exists from the start.
-    if opts.data.is_some() && version == 0 {
-        app.mutate(|_| Ok(()))
+    // A fresh world is written at once, so the data file holds it from the start.
+    if fresh {
+        let world = initial_state(opts.seed_demo);
+        app.mutate(move |_| Ok(((), vec![Change::Replace(Box::new(world))])))
             .await
             .map_err(|e| Error::Data(e.message.into_owned()))?;
     }

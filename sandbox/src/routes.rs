@@ -13,23 +13,48 @@ use crate::http::{
     ApiError, Resp,
 };
 use crate::server::ConnControl;
-use crate::state::{Account, Direction, State, FACEBOOK_PAGES};
+use crate::state::{Account, Change, Direction, State, FACEBOOK_PAGES};
 use crate::util::{is_http_url, is_non_blank, lock, percent_decode, uuid_v4};
 
 const API_PREFIX: &str = "/beta/conversations/";
 
-/// Entry point for every request: CORS, control routes, counting, faults, then the API.
+/// Entry point for every request: who is asking (Host, Origin), then control routes,
+/// counting, faults and the API; CORS headers on API answers only.
 pub(crate) async fn dispatch(app: Arc<App>, conn: ConnControl, req: Request<Incoming>) -> Resp {
+    let path = req.uri().path();
+    let is_control = path == "/sandbox" || path.starts_with("/sandbox/");
+    if !app.access.host_ok(req.headers()) {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "The Host header does not name this sandbox (DNS rebinding is refused). Use \
+             127.0.0.1 or localhost, or start the sandbox with --allow-host NAME.",
+        )
+        .into_response();
+    }
     let origin: Option<HeaderValue> = req.headers().get(ORIGIN).cloned();
-    let mut resp = route(app, conn, req).await;
-    crate::cors::decorate(&mut resp, origin.as_ref());
+    if let Some(o) = &origin {
+        if !app.access.origin_ok(o) {
+            return ApiError::new(
+                StatusCode::FORBIDDEN,
+                format!(
+                    "Browser pages from origin {} may not use the sandbox: only loopback \
+                     origins can, and those given with --allow-origin ORIGIN.",
+                    String::from_utf8_lossy(o.as_bytes())
+                ),
+            )
+            .into_response();
+        }
+    }
+    let mut resp = route(app, conn, req, is_control).await;
+    if !is_control {
+        crate::cors::decorate(&mut resp, origin.as_ref());
+    }
     resp
 }
 
-async fn route(app: Arc<App>, conn: ConnControl, req: Request<Incoming>) -> Resp {
+async fn route(app: Arc<App>, conn: ConnControl, req: Request<Incoming>, is_control: bool) -> Resp {
     let path = req.uri().path().to_owned();
-    let is_control = path == "/openapi.json" || path == "/sandbox" || path.starts_with("/sandbox/");
-    if !is_control {
+    if !is_control && path != "/openapi.json" {
         lock(&app.counters).record(req.method().as_str(), &path);
         let fault = lock(&app.faults).take(req.method().as_str(), &path);
         if let Some(action) = fault {
@@ -37,6 +62,13 @@ async fn route(app: Arc<App>, conn: ConnControl, req: Request<Incoming>) -> Resp
         }
     }
     if req.method() == Method::OPTIONS {
+        if is_control {
+            return ApiError::new(
+                StatusCode::FORBIDDEN,
+                "The sandbox's control endpoints cannot be called from a browser page.",
+            )
+            .into_response();
+        }
         return crate::cors::preflight(req.headers());
     }
     if path == "/openapi.json" {
@@ -124,7 +156,7 @@ fn user_not_found() -> ApiError {
 /// POST /provision `{name, callback_url?}`.
 async fn provision(app: &Arc<App>, req: Request<Incoming>) -> Result<Resp, ApiError> {
     let (parts, body) = req.into_parts();
-    let bytes = read_body(&parts.headers, body).await?;
+    let bytes = read_body(&parts.headers, body, app.body_timeout).await?;
     let invalid = || ApiError::bad_request("Not a valid request body.");
     let body = json_object(&bytes).ok_or_else(invalid)?;
     let name = match body.get("name") {
@@ -136,19 +168,19 @@ async fn provision(app: &Arc<App>, req: Request<Incoming>) -> Result<Resp, ApiEr
         Some(Value::String(s)) if is_http_url(s) => Some(s.clone()),
         _ => return Err(invalid()),
     };
-    app.mutate(|state| {
+    let account = Account {
+        name: name.clone(),
+        callback_url: callback_url.clone(),
+        account_id: uuid_v4(),
+    };
+    app.mutate(move |state| {
         if state.account.is_some() {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "The account has already been provisioned.",
             ));
         }
-        state.account = Some(Account {
-            name: name.clone(),
-            callback_url: callback_url.clone(),
-            account_id: uuid_v4(),
-        });
-        Ok(())
+        Ok(((), vec![Change::Provision(account)]))
     })
     .await?;
     Ok(json_response(
@@ -194,8 +226,8 @@ fn pages(app: &App) -> Result<Resp, ApiError> {
 }
 
 /// POST /facebook/pages/{id}/integrate: 200 with an empty text body, like the real API.
-async fn integrate(app: &App, id: Option<String>) -> Result<Resp, ApiError> {
-    app.mutate(|s| {
+async fn integrate(app: &Arc<App>, id: Option<String>) -> Result<Resp, ApiError> {
+    app.mutate(move |s| {
         provisioned(s)?;
         if !s.facebook_authenticated {
             return Err(not_authenticated());
@@ -203,10 +235,12 @@ async fn integrate(app: &App, id: Option<String>) -> Result<Resp, ApiError> {
         let id = id
             .filter(|id| FACEBOOK_PAGES.iter().any(|(p, _)| p == id))
             .ok_or_else(|| ApiError::bad_request("The facebookPageId is invalid."))?;
-        if !s.integrated_pages.contains(&id) {
-            s.integrated_pages.push(id);
-        }
-        Ok(())
+        let changes = if s.integrated_pages.contains(&id) {
+            Vec::new()
+        } else {
+            vec![Change::Integrate(id)]
+        };
+        Ok(((), changes))
     })
     .await?;
     Ok(bytes_response(
@@ -250,33 +284,31 @@ fn messages(app: &App, id: Option<String>) -> Result<Resp, ApiError> {
     })
 }
 
-/// POST /users/{id}/messages `{text, channel}`: appends a SENT message.
+/// POST /users/{id}/messages: appends a SENT message of any kind (see [`crate::message`]).
 async fn send_message(
-    app: &App,
+    app: &Arc<App>,
     id: Option<String>,
     req: Request<Incoming>,
 ) -> Result<Resp, ApiError> {
     let (parts, body) = req.into_parts();
-    let bytes = read_body(&parts.headers, body).await?;
+    let bytes = read_body(&parts.headers, body, app.body_timeout).await?;
     let invalid = || ApiError::bad_request("The posted request is invalid.");
     let body = json_object(&bytes).ok_or_else(invalid)?;
-    let field = |name: &str| match body.get(name) {
-        Some(Value::String(s)) if is_non_blank(s) => Ok(s.clone()),
-        _ => Err(invalid()),
-    };
-    let (text, channel) = (field("text")?, field("channel")?);
-    app.mutate(|s| {
+    let (text, extra) = crate::message::validate_sent(&body).map_err(|_| invalid())?;
+    let echo = Value::Object(body);
+    app.mutate(move |s| {
         provisioned(s)?;
         let user = id
             .as_deref()
-            .and_then(|id| s.user_mut(id))
+            .and_then(|id| s.user(id))
             .ok_or_else(user_not_found)?;
-        user.push(Direction::Sent, &text);
-        Ok(())
+        let message = user.next_message(Direction::Sent, text, extra);
+        let change = Change::AddMessage {
+            user_id: user.id.clone(),
+            message,
+        };
+        Ok(((), vec![change]))
     })
     .await?;
-    Ok(json_response(
-        StatusCode::CREATED,
-        &json!({ "channel": channel, "text": text }),
-    ))
+    Ok(json_response(StatusCode::CREATED, &echo))
 }

@@ -134,6 +134,13 @@ pub(crate) async fn serve(
         }
     }
     conns.abort_all();
+    while conns.join_next().await.is_some() {}
+    // Checkpoint and close the database now (not when the last delivery task lets go of the
+    // app), so a stopped sandbox leaves exactly its data file.
+    if let Some(db) = &app.db {
+        let db = db.clone();
+        let _ = tokio::task::spawn_blocking(move || db.close()).await;
+    }
 }
 
 async fn serve_connection(stream: TcpStream, app: Arc<App>) {

@@ -2,7 +2,7 @@
 //! These are the sandbox's own types, deliberately independent of the SDK's models.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::util::now_timestamp;
 
@@ -54,10 +54,36 @@ pub(crate) struct AppUser {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Message {
     pub direction: Direction,
-    pub text: String,
+    /// Absent for a message without text (an image).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     pub channel: String,
     /// RFC 3339 UTC with milliseconds; fixed width, so string order is time order.
     pub timestamp: String,
+    /// Every other field as it was sent (`type`, `media`, `actions`, `responseText`, and
+    /// fields the sandbox does not know), returned in histories and events unchanged.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Fields a message's `extra` never holds: the sandbox sets them itself.
+pub(crate) const RESERVED_FIELDS: [&str; 4] = ["direction", "text", "channel", "timestamp"];
+
+/// One write to the world, planned (and validated) against the current state, then committed
+/// to the data file and only then applied in memory: an API error means nothing changed.
+#[derive(Debug, Clone)]
+pub(crate) enum Change {
+    Provision(Account),
+    Authenticate,
+    Integrate(String),
+    /// A new user (with no messages yet).
+    AddUser(AppUser),
+    AddMessage {
+        user_id: String,
+        message: Message,
+    },
+    /// Reset to this world.
+    Replace(Box<State>),
 }
 
 /// Whether the account sent or received a message.
@@ -74,35 +100,45 @@ impl AppUser {
         json!({ "id": self.id, "surname": self.surname, "given_name": self.given_name })
     }
 
-    /// Appends a message stamped now, never earlier than the previous one so the history
-    /// stays ordered even if the wall clock steps back.
-    pub(crate) fn push(&mut self, direction: Direction, text: &str) -> Message {
+    /// The next message of this user, stamped now but never earlier than the previous one so
+    /// the history stays ordered even if the wall clock steps back. Not stored yet: that is a
+    /// [`Change::AddMessage`].
+    pub(crate) fn next_message(
+        &self,
+        direction: Direction,
+        text: Option<String>,
+        extra: Map<String, Value>,
+    ) -> Message {
         let mut timestamp = now_timestamp();
         if let Some(last) = self.messages.last() {
             if last.timestamp > timestamp {
                 timestamp = last.timestamp.clone();
             }
         }
-        let message = Message {
+        Message {
             direction,
-            text: text.to_owned(),
+            text,
             channel: CHANNEL.to_owned(),
             timestamp,
-        };
-        self.messages.push(message.clone());
-        message
+            extra,
+        }
     }
 }
 
 impl Message {
     /// The wire form used in message histories and events.
     pub(crate) fn to_json(&self) -> Value {
-        json!({
-            "direction": self.direction,
-            "text": self.text,
-            "channel": self.channel,
-            "timestamp": self.timestamp,
-        })
+        let mut map = Map::with_capacity(4 + self.extra.len());
+        map.insert("direction".to_owned(), json!(self.direction));
+        if let Some(text) = &self.text {
+            map.insert("text".to_owned(), json!(text));
+        }
+        map.insert("channel".to_owned(), json!(self.channel));
+        map.insert("timestamp".to_owned(), json!(self.timestamp));
+        for (k, v) in &self.extra {
+            map.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        Value::Object(map)
     }
 }
 
@@ -112,9 +148,25 @@ impl State {
         self.users.iter().find(|u| u.id == id)
     }
 
-    /// Looks a user up by id, mutably.
-    pub(crate) fn user_mut(&mut self, id: &str) -> Option<&mut AppUser> {
-        self.users.iter_mut().find(|u| u.id == id)
+    /// Applies one committed change. Every change was validated when it was planned, so
+    /// applying cannot fail.
+    pub(crate) fn apply(&mut self, change: Change) {
+        match change {
+            Change::Provision(account) => self.account = Some(account),
+            Change::Authenticate => self.facebook_authenticated = true,
+            Change::Integrate(page) => {
+                if !self.integrated_pages.contains(&page) {
+                    self.integrated_pages.push(page);
+                }
+            }
+            Change::AddUser(user) => self.users.push(user),
+            Change::AddMessage { user_id, message } => {
+                if let Some(user) = self.users.iter_mut().find(|u| u.id == user_id) {
+                    user.messages.push(message);
+                }
+            }
+            Change::Replace(state) => *self = *state,
+        }
     }
 
     /// The demo world of `--seed-demo`: provisioned, Facebook-authenticated, one integrated
@@ -122,9 +174,10 @@ impl State {
     pub(crate) fn demo() -> Self {
         let msg = |direction, text: &str, timestamp: &str| Message {
             direction,
-            text: text.to_owned(),
+            text: Some(text.to_owned()),
             channel: CHANNEL.to_owned(),
             timestamp: timestamp.to_owned(),
+            extra: Map::new(),
         };
         let page = FACEBOOK_PAGES[0].0.to_owned();
         State {

@@ -109,7 +109,7 @@ async fn reset_fault_aborts_connection_and_is_counted() {
         .await;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut s = tokio::net::TcpStream::connect(sb.addr).await.unwrap();
-    s.write_all(format!("GET {USERS} HTTP/1.1\r\nhost: x\r\n\r\n").as_bytes())
+    s.write_all(format!("GET {USERS} HTTP/1.1\r\nhost: localhost\r\n\r\n").as_bytes())
         .await
         .unwrap();
     let mut buf = Vec::new();

@@ -24,22 +24,22 @@ async fn raw(sb: &Sb, bytes: &[u8]) -> Option<u16> {
 async fn garbage_on_the_wire() {
     let sb = Sb::demo().await;
     let long_path = format!(
-        "GET /{} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+        "GET /{} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n",
         "a".repeat(70_000)
     );
     let huge_header = format!(
-        "GET / HTTP/1.1\r\nhost: x\r\nx-big: {}\r\n\r\n",
+        "GET / HTTP/1.1\r\nhost: localhost\r\nx-big: {}\r\n\r\n",
         "b".repeat(500_000)
     );
     let cases: Vec<Vec<u8>> = vec![
         b"GARBAGE\r\n\r\n".to_vec(),
         b"\x00\x01\x02\xff\xfe\r\n\r\n".to_vec(),
-        b"GET /beta/conversations/users/\xff\xfe HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n".to_vec(),
-        b"GET /beta/conversations/users/%FF%00%2 HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n".to_vec(),
-        b"GET /%%%%/..//../ HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n".to_vec(),
-        b"POST /beta/conversations/provision HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n{\"na".to_vec(),
-        b"POST /beta/conversations/provision HTTP/1.1\r\nhost: x\r\ncontent-length: nope\r\n\r\n".to_vec(),
-        b"POST /sandbox/inbound HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n".to_vec(),
+        b"GET /beta/conversations/users/\xff\xfe HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n".to_vec(),
+        b"GET /beta/conversations/users/%FF%00%2 HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n".to_vec(),
+        b"GET /%%%%/..//../ HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n".to_vec(),
+        b"POST /beta/conversations/provision HTTP/1.1\r\nhost: localhost\r\ncontent-length: 100\r\n\r\n{\"na".to_vec(),
+        b"POST /beta/conversations/provision HTTP/1.1\r\nhost: localhost\r\ncontent-length: nope\r\n\r\n".to_vec(),
+        b"POST /sandbox/inbound HTTP/1.1\r\nhost: localhost\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n".to_vec(),
         b"GET /beta/conversations/users HTTP/1.1\r\nhost: \xff\xfe\r\nauthorization: Basic \xff\r\nconnection: close\r\n\r\n".to_vec(),
         long_path.into_bytes(),
         huge_header.into_bytes(),
@@ -121,7 +121,7 @@ async fn hostile_bodies_and_paths() {
     // A chunked body over the limit is refused too (no Content-Length to check up front).
     let mut s = TcpStream::connect(sb.addr).await.unwrap();
     let auth = default_auth();
-    s.write_all(format!("POST /beta/conversations/provision HTTP/1.1\r\nhost: x\r\nauthorization: {auth}\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n").as_bytes())
+    s.write_all(format!("POST /beta/conversations/provision HTTP/1.1\r\nhost: localhost\r\nauthorization: {auth}\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n").as_bytes())
         .await
         .unwrap();
     let chunk = vec![b'a'; 64 * 1024];

@@ -38,7 +38,7 @@ fn with_data(path: &Path) -> Options {
 #[tokio::test]
 async fn state_survives_restart() {
     let dir = scratch_dir("restart");
-    let file = dir.join("state.json");
+    let file = dir.join("state.db");
     let sb = Sb::start(with_data(&file)).await;
     assert!(file.exists(), "a fresh data file is written at start");
     sb.setup(Some("http://127.0.0.1:9/cb")).await;
@@ -57,12 +57,12 @@ async fn state_survives_restart() {
         .json();
     sb.sb.shutdown().await;
 
-    // The file is complete JSON in the documented format, and no temp file is left behind.
-    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-    assert_eq!(saved["format"], "conversations-sandbox/state/v1");
-    assert!(saved["version"].as_u64().unwrap() >= 5);
-    assert_eq!(saved["state"]["account"]["name"], "Test account");
-    assert_eq!(files_in(&dir), vec!["state.json".to_owned()]);
+    // The file is one SQLite database, and a stopped sandbox leaves nothing else (the WAL is
+    // checkpointed and removed on close).
+    assert!(std::fs::read(&file)
+        .unwrap()
+        .starts_with(b"SQLite format 3\0"));
+    assert_eq!(files_in(&dir), vec!["state.db".to_owned()]);
 
     // --seed-demo does not override saved state.
     let sb = Sb::start(Options {
@@ -70,6 +70,10 @@ async fn state_survives_restart() {
         ..with_data(&file)
     })
     .await;
+    let saved = sb.ctl("GET", "/sandbox/state", None).await.json();
+    assert_eq!(saved["format"], "conversations-sandbox/state/v1");
+    assert!(saved["version"].as_u64().unwrap() >= 5);
+    assert_eq!(saved["state"]["account"]["name"], "Test account");
     let after = sb
         .get(&format!("/beta/conversations/users/{id}/messages"))
         .await
@@ -95,6 +99,16 @@ async fn corrupt_data_file_refuses_to_start_and_is_untouched() {
     let dir = scratch_dir("corrupt");
     let file = dir.join("state.json");
     std::fs::write(&file, b"{ not json").unwrap();
+    assert!(conversations_sandbox::spawn(with_data(&file))
+        .await
+        .is_err());
+    // Not SQLite and not JSON either: refused too.
+    std::fs::write(&file, b"hello").unwrap();
+    assert!(conversations_sandbox::spawn(with_data(&file))
+        .await
+        .is_err());
+    assert_eq!(std::fs::read(&file).unwrap(), b"hello");
+    std::fs::write(&file, b"{ not json").unwrap();
     let err = conversations_sandbox::spawn(with_data(&file))
         .await
         .err()
@@ -110,7 +124,7 @@ async fn corrupt_data_file_refuses_to_start_and_is_untouched() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_sends_lose_nothing() {
     let dir = scratch_dir("concurrent");
-    let file = dir.join("state.json");
+    let file = dir.join("state.db");
     let sb = Arc::new(
         Sb::start(Options {
             seed_demo: true,
@@ -155,8 +169,12 @@ async fn concurrent_sends_lose_nothing() {
         assert!(stamps.windows(2).all(|w| w[0] <= w[1]), "oldest first");
     };
     check(&sb.get(&path).await.json());
-    // The file has them all as well.
-    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    // The file has them all as well: a new sandbox on it has them.
+    let sb = Arc::into_inner(sb).unwrap();
+    sb.sb.shutdown().await;
+    let sb = Sb::start(with_data(&file)).await;
+    check(&sb.get(&path).await.json());
+    let saved = sb.ctl("GET", "/sandbox/state", None).await.json();
     let ben = saved["state"]["users"]
         .as_array()
         .unwrap()
@@ -165,7 +183,116 @@ async fn concurrent_sends_lose_nothing() {
         .unwrap()
         .clone();
     check(&json!({ "messages": { "data": ben["messages"] } }));
+    sb.sb.shutdown().await;
+    assert_eq!(files_in(&dir), vec!["state.db".to_owned()]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn json_data_file_is_migrated_and_stray_temp_files_removed() {
+    let dir = scratch_dir("migrate");
+    let file = dir.join("state.json");
+    let v1 = json!({
+        "format": "conversations-sandbox/state/v1",
+        "version": 9,
+        "state": {
+            "account": {"name": "Old", "callback_url": null, "account_id": "acc-1"},
+            "facebook_authenticated": true,
+            "integrated_pages": [PAGE],
+            "users": [{"id": BEN, "given_name": "Ben", "surname": "Sims", "page_id": PAGE,
+                       "messages": [{"direction": "RECEIVED", "text": "old", "channel": "FACEBOOK",
+                                     "timestamp": "2017-12-08T10:10:40.000Z"}]}]
+        }
+    });
+    std::fs::write(&file, serde_json::to_vec(&v1).unwrap()).unwrap();
+    // What a kill -9 of the earlier version could leave behind.
+    std::fs::write(dir.join(".state.json.tmp-4242-7"), b"{\"partial").unwrap();
+    let sb = Sb::start(with_data(&file)).await;
+    let history = sb
+        .get(&format!("/beta/conversations/users/{BEN}/messages"))
+        .await
+        .json();
+    assert_eq!(history["messages"]["data"][0]["text"], "old");
+    assert_eq!(history["metadata"]["account_id"], "acc-1");
+    let saved = sb.ctl("GET", "/sandbox/state", None).await.json();
+    assert_eq!(saved["state"], v1["state"]);
+    assert_eq!(saved["version"], 9);
+    sb.sb.shutdown().await;
+    assert!(std::fs::read(&file)
+        .unwrap()
+        .starts_with(b"SQLite format 3\0"));
     assert_eq!(files_in(&dir), vec!["state.json".to_owned()]);
-    drop(sb);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 12 item 9: a write whose commit fails answers 500 and changes nothing, in memory or
+/// on disk. The failure is real: another connection holds the database's write lock (as an
+/// `sqlite3` shell left in a transaction would), so the sandbox's commit gets SQLITE_BUSY.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_commit_answers_500_and_changes_nothing() {
+    let dir = scratch_dir("failed-commit");
+    let file = dir.join("state.db");
+    let sb = Sb::start(Options {
+        seed_demo: true,
+        ..with_data(&file)
+    })
+    .await;
+    let path = format!("/beta/conversations/users/{BEN}/messages");
+    let before = sb.get(&path).await.json();
+    let state_before = sb.ctl("GET", "/sandbox/state", None).await.json();
+
+    let blocker = rusqlite::Connection::open(&file).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let r = sb
+        .post(
+            &path,
+            json!({ "text": "must not appear", "channel": "facebook" }),
+        )
+        .await;
+    assert_eq!(r.status, 500, "{}", r.text());
+    assert!(r.message().contains("nothing was changed"), "{}", r.text());
+    let r = sb
+        .ctl(
+            "POST",
+            "/sandbox/inbound",
+            Some(json!({ "page_id": PAGE, "given_name": "New", "surname": "User", "text": "x" })),
+        )
+        .await;
+    assert_eq!(r.status, 500, "{}", r.text());
+    // Reads still answer while the database is locked, and show nothing of the failed writes.
+    assert_eq!(sb.get(&path).await.json(), before);
+    assert_eq!(
+        sb.ctl("GET", "/sandbox/state", None).await.json(),
+        state_before
+    );
+    blocker.execute_batch("ROLLBACK").unwrap();
+    drop(blocker);
+
+    // Writes work again, and a restart shows exactly the acknowledged ones.
+    let r = sb
+        .post(
+            &path,
+            json!({ "text": "acknowledged", "channel": "facebook" }),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    sb.sb.shutdown().await;
+    let sb = Sb::start(with_data(&file)).await;
+    let texts: Vec<String> = sb.get(&path).await.json()["messages"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(texts.contains(&"acknowledged".to_owned()));
+    assert!(!texts.contains(&"must not appear".to_owned()));
+    assert_eq!(
+        sb.get("/beta/conversations/users").await.json()["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    sb.sb.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -174,13 +174,17 @@ impl Sb {
         .await
         .expect("transport ok")
     }
-    /// A control call (no credentials).
+    /// A control call (the same credentials as the API, JSON).
     pub async fn ctl(&self, method: &str, path: &str, body: Option<Value>) -> Resp {
+        let auth = default_auth();
         request(
             self.addr,
             method,
             path,
-            &[("content-type", "application/json")],
+            &[
+                ("content-type", "application/json"),
+                ("authorization", &auth),
+            ],
             body.map(|b| serde_json::to_vec(&b).unwrap()),
         )
         .await

@@ -21,7 +21,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(
         Config::builder()
             .base_url(&base_url)
-            .credentials(key, secret)
+            .credentials(key.clone(), secret.clone())
             .user_agent_suffix("quickstart-rs")
             .build()?,
     )?;
@@ -71,6 +71,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 base_url.trim_end_matches('/')
             ))
             .body(inbound.to_string())
+            .basic_auth(&key, Some(&secret))
             .header("content-type", "application/json")
             .send()
             .await?

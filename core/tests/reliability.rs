@@ -38,10 +38,15 @@ async fn sandbox() -> RunningSandbox {
 }
 
 async fn control(http: &reqwest::Client, url: String, body: Option<Value>) -> Value {
+    // Control endpoints take the sandbox's credentials and JSON, like the API.
     let req = match body {
-        Some(b) => http.post(url).body(b.to_string()),
+        Some(b) => http
+            .post(url)
+            .header("content-type", "application/json")
+            .body(b.to_string()),
         None => http.get(url),
-    };
+    }
+    .basic_auth("sandbox-key", Some("sandbox-secret"));
     let resp = req.send().await.expect("control call");
     let status = resp.status();
     let text = resp.text().await.expect("control body");

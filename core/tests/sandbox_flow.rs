@@ -82,6 +82,7 @@ async fn quickstart_flow_against_the_sandbox() {
         serde_json::json!({"page_id": page, "given_name": "Ben", "surname": "Sims", "text": "Hi!"});
     reqwest::Client::new()
         .post(format!("{url}/sandbox/inbound"))
+        .basic_auth("sandbox-key", Some("sandbox-secret"))
         .header("content-type", "application/json")
         .body(inbound.to_string())
         .send()

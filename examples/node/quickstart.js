@@ -43,9 +43,10 @@ function startReceiver() {
   })));
 }
 
-/** The sandbox's control endpoints (not part of the real API, so plain fetch). */
-async function sandbox(path, init) {
-  const res = await fetch(`${baseUrl}/sandbox/${path}`, init);
+/** The sandbox's control endpoints (not part of the real API, so plain fetch; same credentials). */
+async function sandbox(path, init = {}) {
+  const authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  const res = await fetch(`${baseUrl}/sandbox/${path}`, { ...init, headers: { ...init.headers, authorization } });
   if (!res.ok) throw new Error(`sandbox ${path}: HTTP ${res.status} ${await res.text()}`);
   const type = res.headers.get('content-type') || '';
   return type.includes('json') ? res.json() : res.text();

@@ -75,7 +75,7 @@ test('the original documented usage of all 8 operations against the sandbox', as
 
   const inbound = await fetch(`${sandbox.url}/sandbox/inbound`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${sandbox.key}:${sandbox.secret}`).toString('base64')}` },
     body: JSON.stringify({ page_id: pageId, given_name: 'Robert', surname: 'Hood', text: 'Hello there' }),
   });
   assert.equal(inbound.status, 201);

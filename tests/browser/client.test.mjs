@@ -7,6 +7,8 @@ import { launch, openPage, startSandbox, startStatic } from './support.mjs';
 
 const KEY = 'sandbox-key';
 const SECRET = 'sandbox-secret';
+// The sandbox's control endpoints take its credentials and JSON.
+const CONTROL = { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${KEY}:${SECRET}`).toString('base64')}` };
 let chrome;
 let web;
 let sandbox;
@@ -106,7 +108,7 @@ test('API errors are the same typed errors as in Node', async () => {
 test('a stalled server times out and an AbortSignal aborts, through the wasm engine', async () => {
   await fetch(`${sandbox.url}/sandbox/faults`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: CONTROL,
     body: JSON.stringify({ match: { method: 'GET', path_prefix: '/beta/conversations/facebook/pages' }, action: { kind: 'delay', ms: 5000 } }),
   });
   try {
@@ -126,17 +128,17 @@ test('a stalled server times out and an AbortSignal aborts, through the wasm eng
     assert.equal(out.aborted, 'AbortError aborted');
     assert.ok(out.abortMs < 2000, `abort took ${out.abortMs} ms`);
   } finally {
-    await fetch(`${sandbox.url}/sandbox/faults`, { method: 'DELETE' });
+    await fetch(`${sandbox.url}/sandbox/faults`, { method: 'DELETE', headers: CONTROL });
   }
 });
 
 test('GETs are retried on 503 by core\'s policy, and the compat surface works in the page', async () => {
   await fetch(`${sandbox.url}/sandbox/faults`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: CONTROL,
     body: JSON.stringify({ match: { method: 'GET', path_prefix: '/beta/conversations/users' }, count: 1, action: { kind: 'status', status: 503 } }),
   });
-  await fetch(`${sandbox.url}/sandbox/requests`, { method: 'DELETE' });
+  await fetch(`${sandbox.url}/sandbox/requests`, { method: 'DELETE', headers: CONTROL });
   const out = await inPage(async ({ base }) => {
     const lib = (await import('/npm/browser.mjs')).default;
     lib.Configuration.BASEURI = base;
@@ -148,7 +150,7 @@ test('GETs are retried on 503 by core\'s policy, and the compat surface works in
     return result;
   }, { base: sandbox.url });
   // No credentials (compat Configuration unset): the sandbox answers 401 after the retried 503.
-  const counts = await (await fetch(`${sandbox.url}/sandbox/requests`)).json();
+  const counts = await (await fetch(`${sandbox.url}/sandbox/requests`, { headers: CONTROL })).json();
   assert.equal(counts.by_route['GET /beta/conversations/users'], 2, JSON.stringify(counts));
   assert.equal(out.status, 401);
   assert.equal(out.error, 'HTTP Response Not OK');

@@ -56,7 +56,9 @@ function startSandbox(args = ['--seed-demo']) {
 /** One control call to the sandbox (no SDK involved); resolves the parsed JSON answer. */
 function control(base, method, route, body) {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${base}${route}`, { method, agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+    // Control endpoints take the sandbox's credentials (the defaults here) and JSON only.
+    const headers = { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}` };
+    const req = http.request(`${base}${route}`, { method, agent: false, headers }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {

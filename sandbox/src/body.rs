@@ -26,6 +26,8 @@ enum Kind {
     Repeat {
         chunk: Bytes,
         left: u64,
+        /// The last, partial block.
+        tail: Bytes,
     },
     Cut {
         first: Option<Bytes>,
@@ -46,11 +48,23 @@ impl SandboxBody {
         }
     }
 
-    /// `chunk` repeated `times` times, streamed without building the whole.
+    /// `chunk` repeated `times` times, streamed without building the whole: small chunks
+    /// are first joined into one block of about 256 KiB (so the body goes out in large
+    /// writes), which is then sent as many times as needed, plus a slice of it at the end.
     pub(crate) fn repeat(chunk: Bytes, times: u64) -> Self {
-        let times = if chunk.is_empty() { 0 } else { times };
+        if chunk.is_empty() || times == 0 {
+            return Self::empty();
+        }
+        let per_block = ((256 * 1024) / chunk.len()).max(1) as u64;
+        let per_block = per_block.min(times);
+        let block = Bytes::from(chunk.repeat(per_block as usize));
+        let tail = block.slice(..(times % per_block) as usize * chunk.len());
         Self {
-            kind: Kind::Repeat { chunk, left: times },
+            kind: Kind::Repeat {
+                chunk: block,
+                left: times / per_block,
+                tail,
+            },
         }
     }
 
@@ -85,12 +99,15 @@ impl Body for SandboxBody {
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         match &mut self.get_mut().kind {
             Kind::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
-            Kind::Repeat { chunk, left } => {
-                if *left == 0 {
+            Kind::Repeat { chunk, left, tail } => {
+                if *left > 0 {
+                    *left -= 1;
+                    return Poll::Ready(Some(Ok(Frame::data(chunk.clone()))));
+                }
+                if tail.is_empty() {
                     return Poll::Ready(None);
                 }
-                *left -= 1;
-                Poll::Ready(Some(Ok(Frame::data(chunk.clone()))))
+                Poll::Ready(Some(Ok(Frame::data(std::mem::take(tail)))))
             }
             Kind::Cut {
                 first,
@@ -116,14 +133,20 @@ impl Body for SandboxBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self.kind, Kind::Full(None) | Kind::Repeat { left: 0, .. })
+        match &self.kind {
+            Kind::Full(None) => true,
+            Kind::Repeat { left, tail, .. } => *left == 0 && tail.is_empty(),
+            _ => false,
+        }
     }
 
     fn size_hint(&self) -> SizeHint {
         match &self.kind {
             Kind::Full(Some(b)) => SizeHint::with_exact(b.len() as u64),
             Kind::Full(None) => SizeHint::with_exact(0),
-            Kind::Repeat { chunk, left } => SizeHint::with_exact(chunk.len() as u64 * left),
+            Kind::Repeat { chunk, left, tail } => {
+                SizeHint::with_exact(chunk.len() as u64 * left + tail.len() as u64)
+            }
             Kind::Cut { declared, .. } => SizeHint::with_exact(*declared),
         }
     }

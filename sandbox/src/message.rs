@@ -26,12 +26,12 @@ pub(crate) fn validate_sent(
 ) -> Result<(Option<String>, Map<String, Value>), Invalid> {
     non_blank(body, "channel").ok_or(Invalid("channel must be a non-blank string"))?;
     let text = match body.get("text") {
-        None | Some(Value::Null) => None,
+        None => None,
         Some(Value::String(s)) if is_non_blank(s) => Some(s.clone()),
         Some(_) => return Err(Invalid("text must be a non-blank string")),
     };
     match body.get("type") {
-        None | Some(Value::Null) => {
+        None => {
             text.as_ref().ok_or(Invalid("a text message needs text"))?;
         }
         Some(Value::String(kind)) => match kind.as_str() {

@@ -8,10 +8,10 @@ ADDON := $(NPM_DIR)/conversations.linux-x64-gnu.node
 # The wasm-bindgen-cli version must equal the wasm-bindgen crate's in Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
 
-.PHONY: bench bench-instructions test fuzz reliability rust-test lint addon node-deps node-test demo sandbox-bin package clean wasm wasm-tools chromium browser-test dashboard
+.PHONY: bench bench-instructions test fuzz reliability postman rust-test lint addon node-deps node-test demo sandbox-bin package clean wasm wasm-tools chromium browser-test dashboard
 
 ## Every test: formatting, lints, Rust, Node, fuzzing (bounded).
-test: lint rust-test node-test browser-test reliability fuzz
+test: lint rust-test node-test browser-test reliability postman fuzz
 
 lint: wasm-tools
 	$(CARGO) fmt --all -- --check
@@ -68,6 +68,15 @@ dashboard: wasm sandbox-bin
 reliability: addon wasm chromium node-deps sandbox-bin
 	node --test --test-concurrency=1 tests/reliability/
 	tests/reliability/schemathesis.sh
+
+## MessageMedia's own Postman collection (../shared/postman/, unchanged) with newman (pinned in
+## tests/postman/package-lock.json) against a fresh sandbox: all 9 requests must answer 2xx.
+postman: sandbox-bin tests/postman/node_modules/.package-lock.json
+	node --test tests/postman/
+
+tests/postman/node_modules/.package-lock.json: tests/postman/package.json tests/postman/package-lock.json
+	cd tests/postman && npm ci --no-audit --no-fund
+	touch $@
 
 ## Fuzz each target for FUZZ_SECONDS (default 20); long runs: FUZZ_SECONDS=600 make fuzz.
 fuzz:

@@ -1,10 +1,11 @@
 //! The shared server state: the persistent world plus the runtime-only test machinery.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use base64::Engine;
+use bytes::Bytes;
 use hyper::header::{HeaderMap, AUTHORIZATION};
 use hyper::StatusCode;
 use tokio::sync::watch;
@@ -22,6 +23,18 @@ use crate::util::{read_lock, write_lock};
 pub(crate) struct Store {
     pub state: State,
     pub version: u64,
+    /// The `GET /users` body, serialised on first read after the user list changed.
+    pub users_json: OnceLock<Bytes>,
+}
+
+impl Store {
+    pub(crate) fn new(state: State, version: u64) -> Self {
+        Self {
+            state,
+            version,
+            users_json: OnceLock::new(),
+        }
+    }
 }
 
 /// Everything a request handler can reach.
@@ -105,6 +118,9 @@ impl App {
         }
         let mut store = write_lock(&self.store);
         for change in changes {
+            if matches!(change, Change::AddUser(_) | Change::Replace(_)) {
+                store.users_json = OnceLock::new();
+            }
             store.state.apply(change);
         }
         store.version = version;

@@ -188,7 +188,7 @@ pub async fn spawn(opts: Options) -> Result<RunningSandbox, Error> {
     let addr = listener.local_addr().map_err(Error::Bind)?;
     let (stop, stopped) = watch::channel(false);
     let app = Arc::new(App {
-        store: RwLock::new(Store { state, version }),
+        store: RwLock::new(Store::new(state, version)),
         writes: tokio::sync::Mutex::new(()),
         db,
         faults: Mutex::default(),

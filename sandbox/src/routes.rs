@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, HOST, ORIGIN};
 use hyper::{Method, Request, StatusCode};
@@ -10,11 +11,11 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::http::{
     bytes_response, json_object, json_response, method_not_allowed, read_body, route_not_found,
-    ApiError, Resp,
+    ApiError, Resp, JSON,
 };
 use crate::server::ConnControl;
 use crate::state::{Account, Change, Direction, State, FACEBOOK_PAGES};
-use crate::util::{is_http_url, is_non_blank, lock, percent_decode, uuid_v4};
+use crate::util::{is_http_url, is_non_blank, lock, percent_decode, read_lock, uuid_v4};
 
 const API_PREFIX: &str = "/beta/conversations/";
 
@@ -251,12 +252,21 @@ async fn integrate(app: &Arc<App>, id: Option<String>) -> Result<Resp, ApiError>
 }
 
 /// GET /users.
+/// The answer is serialised once per change of the user list and shared by every reader
+/// until the next one (messages do not change it), so a long list costs one copy, not one
+/// serialisation per request.
 fn users(app: &App) -> Result<Resp, ApiError> {
-    app.read(|s| {
-        provisioned(s)?;
-        let data: Vec<Value> = s.users.iter().map(|u| u.summary()).collect();
-        Ok(json_response(StatusCode::OK, &json!({ "data": data })))
-    })
+    let store = read_lock(&app.store);
+    provisioned(&store.state)?;
+    let body = store
+        .users_json
+        .get_or_init(|| {
+            let data: Vec<Value> = store.state.users.iter().map(|u| u.summary()).collect();
+            Bytes::from(serde_json::to_vec(&json!({ "data": data })).unwrap_or_default())
+        })
+        .clone();
+    drop(store);
+    Ok(bytes_response(StatusCode::OK, JSON, body))
 }
 
 /// GET /users/{id}.

@@ -45,7 +45,7 @@ impl Access {
                 .trim_end_matches(']')
                 .parse::<IpAddr>()
                 .is_ok()
-            || self.hosts.iter().any(|h| *h == host)
+            || self.hosts.contains(&host)
     }
 
     /// Whether a browser page from `origin` may use the API (CORS): loopback origins

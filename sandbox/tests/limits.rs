@@ -157,7 +157,7 @@ async fn silent_receiver_cannot_exhaust_the_sandbox() {
                         .await
                         .status,
                 );
-                if i % 100 == 0 {
+                if i.is_multiple_of(100) {
                     statuses.push(
                         call(addr, "GET", "/beta/conversations/users", None)
                             .await

@@ -18,7 +18,12 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::process::{Child, Command};
 
-const BIN: &str = env!("CARGO_BIN_EXE_conversations-sandbox");
+/// The binary under test; `SANDBOX_BIN` runs these checks against another build (a release
+/// build, or an older version to see them fail).
+fn bin() -> String {
+    std::env::var("SANDBOX_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_conversations-sandbox").to_owned())
+}
 
 /// The sandbox binary as a child process (optionally under `ulimit -n`), so its file
 /// descriptors and memory are its own.
@@ -28,10 +33,10 @@ async fn start_child(args: &[&str], fd_limit: Option<u32>) -> (Child, SocketAddr
             let mut c = Command::new("sh");
             c.arg("-c")
                 .arg(format!("ulimit -n {n} && exec \"$0\" \"$@\""))
-                .arg(BIN);
+                .arg(bin());
             c
         }
-        None => Command::new(BIN),
+        None => Command::new(bin()),
     };
     let mut child = cmd
         .args(["--port", "0"])

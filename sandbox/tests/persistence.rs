@@ -243,12 +243,30 @@ async fn failed_commit_answers_500_and_changes_nothing() {
 
     let blocker = rusqlite::Connection::open(&file).unwrap();
     blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
-    let r = sb
-        .post(
-            &path,
-            json!({ "text": "must not appear", "channel": "facebook" }),
-        )
-        .await;
+    let sb = Arc::new(sb);
+    let write = {
+        let (sb, path) = (sb.clone(), path.clone());
+        tokio::spawn(async move {
+            sb.post(
+                &path,
+                json!({ "text": "must not appear", "channel": "facebook" }),
+            )
+            .await
+        })
+    };
+    // While that commit waits for the lock (up to 1 s), reads are answered: they never wait
+    // for a write to reach the disk.
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    for _ in 0..5 {
+        assert_eq!(sb.get(&path).await.json(), before);
+        assert_eq!(sb.get("/beta/conversations/users").await.status, 200);
+    }
+    assert!(
+        !write.is_finished(),
+        "the reads were answered while the write was pending"
+    );
+    let r = write.await.unwrap();
+    let sb = Arc::into_inner(sb).unwrap();
     assert_eq!(r.status, 500, "{}", r.text());
     assert!(r.message().contains("nothing was changed"), "{}", r.text());
     let r = sb

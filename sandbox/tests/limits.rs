@@ -305,3 +305,67 @@ async fn slow_readers_of_a_huge_raw_fault_cost_one_chunk() {
     drop(readers);
     drop(child);
 }
+
+/// Item 10, the total bound: deliveries to 10 silent receivers (one account each, the sandbox
+/// reset in between; earlier deliveries keep running) never hold more than 32 connections at
+/// once in total, 4 per receiver.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deliveries_are_bounded_in_total() {
+    let sb = Sb::empty().await;
+    let open = Arc::new(AtomicUsize::new(0));
+    let max = Arc::new(AtomicUsize::new(0));
+    let mut per_receiver_max = Vec::new();
+    for k in 0..10 {
+        let receiver = silent_receiver().await;
+        // One counter across all receivers, fed by each receiver's own.
+        let (o, m, mine) = (open.clone(), max.clone(), receiver.open.clone());
+        tokio::spawn(async move {
+            let mut last = 0;
+            loop {
+                let now = mine.load(Ordering::SeqCst);
+                if now != last {
+                    let total = if now > last {
+                        o.fetch_add(now - last, Ordering::SeqCst) + (now - last)
+                    } else {
+                        o.fetch_sub(last - now, Ordering::SeqCst) - (last - now)
+                    };
+                    m.fetch_max(total, Ordering::SeqCst);
+                    last = now;
+                }
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+        });
+        let r = sb
+            .ctl(
+                "POST",
+                "/sandbox/reset",
+                Some(json!({ "seed_demo": false })),
+            )
+            .await;
+        assert_eq!(r.status, 200);
+        sb.setup(Some(&format!("http://{}/hook", receiver.addr)))
+            .await;
+        for i in 0..6 {
+            sb.inbound("Ada", "L", &format!("to receiver {k}, #{i}"))
+                .await;
+        }
+        per_receiver_max.push(receiver.max);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let total = max.load(Ordering::SeqCst);
+    let each: Vec<usize> = per_receiver_max
+        .iter()
+        .map(|m| m.load(Ordering::SeqCst))
+        .collect();
+    println!("connections held at once: {total} in total; per receiver {each:?}");
+    assert!(each.iter().all(|n| *n <= 4), "{each:?}");
+    assert!(
+        total <= 32,
+        "at most 32 deliveries at once in total, saw {total}"
+    );
+    assert!(
+        total > 4,
+        "deliveries to different receivers run side by side ({total})"
+    );
+}

@@ -25,8 +25,13 @@ function engines() {
   return list;
 }
 
+/** The Basic credentials of each sandbox started here (by URL), for its control endpoints. */
+const CREDENTIALS = new Map();
+
 /** Starts `conversations-sandbox --port 0 ...args`; resolves { url, proc, stop() }. */
 function startSandbox(args = ['--seed-demo']) {
+  const flag = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+  const credentials = `${flag('--key', 'sandbox-key')}:${flag('--secret', 'sandbox-secret')}`;
   return new Promise((resolve, reject) => {
     const proc = spawn(SANDBOX_BIN, ['--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -39,6 +44,7 @@ function startSandbox(args = ['--seed-demo']) {
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) {
         proc.removeAllListeners('exit');
+        CREDENTIALS.set(m[1], credentials);
         resolve({
           url: m[1],
           proc,
@@ -56,9 +62,9 @@ function startSandbox(args = ['--seed-demo']) {
 /** One control call to the sandbox (no SDK involved); resolves the parsed JSON answer. */
 function control(base, method, route, body) {
   return new Promise((resolve, reject) => {
-    // Control endpoints take the sandbox's credentials (the defaults here) and JSON only.
-    const headers = { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}` };
-    const req = http.request(`${base}${route}`, { method, agent: false, headers }, (res) => {
+    // Control endpoints take the sandbox's credentials and JSON only.
+    const credentials = CREDENTIALS.get(base) || 'sandbox-key:sandbox-secret';
+    const req = http.request(`${base}${route}`, { method, agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
@@ -67,6 +73,9 @@ function control(base, method, route, body) {
         else resolve(text === '' ? null : JSON.parse(text));
       });
     });
+    // Set on the request, not in its options: NODE_DEBUG=net prints the options (the canary
+    // runs with it and a secret that must appear nowhere).
+    req.setHeader('authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });

@@ -121,6 +121,15 @@ mod tests {
         );
         assert_eq!(o.data, Some(PathBuf::from("x.json")));
         assert!(o.seed_demo);
+        let o = run(&[
+            "--allow-origin",
+            "https://a.example",
+            "--allow-origin=https://b.example",
+            "--allow-host",
+            "sandbox",
+        ]);
+        assert_eq!(o.allow_origins, ["https://a.example", "https://b.example"]);
+        assert_eq!(o.allow_hosts, ["sandbox"]);
     }
 
     #[test]

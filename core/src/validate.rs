@@ -10,6 +10,15 @@ pub(crate) fn id<'a>(field: &'static str, value: &'a str) -> Result<&'a str, Err
             format!("{field} must not be empty or blank"),
         ));
     }
+    // Percent-encoding does not help: parsers read %2E as "." too. Any other id is encoded.
+    if value == "." || value == ".." {
+        return Err(Error::invalid_input(
+            field,
+            format!(
+                "{field} must not be \".\" or \"..\": URL parsers (fetch, browsers, the Rust client) remove such a path segment, so no request could name it"
+            ),
+        ));
+    }
     Ok(value)
 }
 
@@ -24,27 +33,261 @@ pub(crate) fn required_text(field: &'static str, value: &str) -> Result<(), Erro
     Ok(())
 }
 
-/// An absolute `http(s)` URL with a host and no query or fragment; returns it canonical: the
-/// scheme in lower case (schemes are case-insensitive) and no trailing slash.
+/// An absolute `http(s)` URL with a host and no query or fragment; returns it canonical: scheme
+/// and host in lower case, the port as a plain number, no trailing slash.
+///
+/// This is the one URL rule every engine follows, so it accepts only what every HTTP stack the
+/// SDK runs on (node:http, fetch in browsers and Node, reqwest) reads the same way: no userinfo
+/// (credentials are options), no `\` (WHATWG parsers read it as `/`), an ASCII host (IPv4 in
+/// dotted-quad form, IPv6 in brackets), a port from 1 to 65535, and a path without `.`/`..`
+/// segments or characters a parser would percent-encode or drop. `core/tests/base_url.rs` checks
+/// it against the `url` crate (the WHATWG parser).
 pub(crate) fn base_url(url: &str) -> Result<String, Error> {
     let trimmed = url.trim_end_matches('/');
     let bad = |why: &str| {
         Error::invalid_input(
             "baseUrl",
-            format!("baseUrl {why}: {:?}", truncate(url, 200)),
+            format!("baseUrl {why}: {:?}", truncate(&without_userinfo(url), 200)),
         )
     };
-    http_url(trimmed).map_err(bad)?;
-    if trimmed.contains(['?', '#']) {
+    if trimmed.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(bad("must not contain spaces or control characters"));
+    }
+    let (scheme, rest) =
+        split_scheme(trimmed).ok_or_else(|| bad("must be an absolute http:// or https:// URL"))?;
+    if rest.contains('\\') {
+        return Err(bad("must not contain '\\' (URL parsers read it as '/')"));
+    }
+    if rest.contains(['?', '#']) {
         return Err(bad("must not have a query or fragment"));
     }
-    // http_url checked that the URL starts with an ASCII scheme and "://".
-    let scheme_end = trimmed.find("://").unwrap_or(0);
-    Ok(format!(
-        "{}{}",
-        trimmed[..scheme_end].to_ascii_lowercase(),
-        &trimmed[scheme_end..]
-    ))
+    let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    if authority.contains('@') {
+        return Err(bad(
+            "must not contain credentials (user:password@): pass them as the username and password options",
+        ));
+    }
+    let (host, port) = host_port(authority).map_err(bad)?;
+    check_path(path).map_err(bad)?;
+    let mut out = String::with_capacity(trimmed.len());
+    out.push_str(scheme);
+    out.push_str("://");
+    out.push_str(&host);
+    if let Some(port) = port {
+        out.push(':');
+        out.push_str(port);
+    }
+    out.push_str(path);
+    Ok(out)
+}
+
+/// `("http" | "https", rest after "://")`, the scheme in lower case.
+fn split_scheme(url: &str) -> Option<(&'static str, &str)> {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    if lower.starts_with("https://") {
+        Some(("https", &url[8..]))
+    } else if lower.starts_with("http://") {
+        Some(("http", &url[7..]))
+    } else {
+        None
+    }
+}
+
+/// The URL as an error may show it: any `user:password@` replaced by `***@`.
+fn without_userinfo(url: &str) -> String {
+    let Some(start) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let end = url[start..]
+        .find(['/', '\\', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
+        None => url.to_owned(),
+    }
+}
+
+/// The host (lower case; IPv6 canonical, in brackets) and the port, if one is given.
+fn host_port(authority: &str) -> Result<(String, Option<&str>), &'static str> {
+    let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
+        let close = inner.find(']').ok_or("has an unclosed '[' in its host")?;
+        let addr = &inner[..close];
+        if !is_ipv6(addr) {
+            return Err("has an invalid IPv6 address");
+        }
+        let after = &inner[close + 1..];
+        let port = match after.strip_prefix(':') {
+            Some(p) => Some(p),
+            None if after.is_empty() => None,
+            None => return Err("has characters after its IPv6 address"),
+        };
+        (format!("[{}]", addr.to_ascii_lowercase()), port)
+    } else {
+        let (host, port) = match authority.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        };
+        (reg_name(host)?, port)
+    };
+    // The port as a number, without leading zeros (parsers read 0080 as 80).
+    let port = match port {
+        None => None,
+        Some(p) => {
+            let digits = p.trim_start_matches('0');
+            let valid = p.bytes().all(|b| b.is_ascii_digit())
+                && !digits.is_empty()
+                && (digits.len() < 5 || (digits.len() == 5 && digits <= "65535"));
+            if !valid {
+                return Err("must have a port from 1 to 65535");
+            }
+            Some(digits)
+        }
+    };
+    Ok((host, port))
+}
+
+/// An IPv6 address as URLs write it (RFC 4291 text form): eight groups of 1 to 4 hex digits,
+/// or fewer around one `::`, the last two optionally as a dotted-quad IPv4 address.
+fn is_ipv6(addr: &str) -> bool {
+    let (head, tail) = match addr.find("::") {
+        Some(i) => (&addr[..i], Some(&addr[i + 2..])),
+        None => (addr, None),
+    };
+    if tail.is_some_and(|t| t.contains("::")) {
+        return false;
+    }
+    // Counts the groups of one side; an IPv4 tail (last side only) counts as two.
+    let groups = |side: &str, last: bool| -> Option<usize> {
+        if side.is_empty() {
+            return Some(0);
+        }
+        let parts: Vec<&str> = side.split(':').collect();
+        let mut n = 0;
+        for (i, part) in parts.iter().enumerate() {
+            if last && i == parts.len() - 1 && part.contains('.') {
+                let quad: Vec<&str> = part.split('.').collect();
+                let ok = quad.len() == 4
+                    && quad.iter().all(|q| {
+                        (1..=3).contains(&q.len())
+                            && q.bytes().all(|b| b.is_ascii_digit())
+                            && (q.len() == 1 || !q.starts_with('0'))
+                            && q.parse::<u16>().is_ok_and(|v| v <= 255)
+                    });
+                if !ok {
+                    return None;
+                }
+                n += 2;
+            } else if (1..=4).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit()) {
+                n += 1;
+            } else {
+                return None;
+            }
+        }
+        Some(n)
+    };
+    match tail {
+        None => groups(head, true) == Some(8),
+        Some(tail) => match (groups(head, false), groups(tail, true)) {
+            (Some(a), Some(b)) => a + b <= 7,
+            _ => false,
+        },
+    }
+}
+
+/// A domain name or a dotted-quad IPv4 address, in lower case.
+fn reg_name(host: &str) -> Result<String, &'static str> {
+    if host.is_empty() {
+        return Err("must name a host");
+    }
+    if !host
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+    {
+        return Err("must have a host of ASCII letters, digits, '-', '_' and '.'");
+    }
+    let labels: Vec<&str> = host.strip_suffix('.').unwrap_or(host).split('.').collect();
+    if labels.iter().any(|l| l.is_empty()) {
+        return Err("has an empty label in its host");
+    }
+    // Punycode labels are checked by parsers against Unicode tables too large to ship in the
+    // browser build; refusing them keeps one rule everywhere.
+    if labels
+        .iter()
+        .any(|l| l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--")))
+    {
+        return Err("has an internationalised (xn--) host label, which the SDK does not support: use an ASCII name or an IP address");
+    }
+    // WHATWG parsers read a host whose last label is a number (decimal or 0x hex) as IPv4, in
+    // any of several forms (127.1, 0x7f.1, 017.0.0.1); only the dotted quad means one thing.
+    let last = labels.last().copied().unwrap_or("");
+    let numeric = last.bytes().all(|b| b.is_ascii_digit())
+        || last.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x"));
+    if numeric {
+        let quad = labels.len() == 4
+            && !host.ends_with('.')
+            && labels.iter().all(|l| {
+                l.len() <= 3
+                    && l.bytes().all(|b| b.is_ascii_digit())
+                    && (l.len() == 1 || !l.starts_with('0'))
+                    && l.parse::<u16>().is_ok_and(|n| n <= 255)
+            });
+        if !quad {
+            return Err("must write an IPv4 host as four decimal numbers from 0 to 255 (a.b.c.d)");
+        }
+    }
+    Ok(host.to_ascii_lowercase())
+}
+
+/// A path prefix: only characters every parser keeps as written, no `.`/`..` segment.
+fn check_path(path: &str) -> Result<(), &'static str> {
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' {
+            let hex = bytes.get(i + 1..i + 3);
+            if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                return Err("has a '%' in its path that is not a %XX escape");
+            }
+            i += 3;
+            continue;
+        }
+        let kept = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+                    | b'/'
+            );
+        if !kept {
+            return Err("has a character in its path that must be percent-encoded");
+        }
+        i += 1;
+    }
+    if path.split('/').any(is_dot_segment) {
+        return Err("must not have '.' or '..' segments in its path");
+    }
+    Ok(())
+}
+
+/// `.` or `..`, also percent-encoded: URL parsers (fetch, reqwest) remove these segments.
+fn is_dot_segment(segment: &str) -> bool {
+    let s = segment.to_ascii_lowercase().replace("%2e", ".");
+    s == "." || s == ".."
 }
 
 /// Checks an absolute http(s) URL with a non-empty host and no whitespace or control characters.
@@ -83,6 +326,20 @@ pub(crate) fn username(user: &str) -> Result<(), Error> {
         ));
     }
     header_value("username", user)
+}
+
+/// A header value the SDK itself sends: printable ASCII only. Control characters would break or
+/// smuggle headers; other characters are refused by fetch and node:http, or sent differently by
+/// each HTTP stack.
+pub(crate) fn header_text(field: &'static str, value: &str) -> Result<(), Error> {
+    header_value(field, value)?;
+    if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Err(Error::invalid_input(
+            field,
+            format!("{field} must be printable ASCII (HTTP header values cannot carry other characters portably)"),
+        ));
+    }
+    Ok(())
 }
 
 /// Control characters in a header value would break or smuggle headers.

@@ -34,14 +34,15 @@ pub(crate) fn required_text(field: &'static str, value: &str) -> Result<(), Erro
 }
 
 /// An absolute `http(s)` URL with a host and no query or fragment; returns it canonical: scheme
-/// and host in lower case, the port as a plain number, no trailing slash.
+/// and host in lower case, the port without leading zeros, no trailing slash.
 ///
 /// This is the one URL rule every engine follows, so it accepts only what every HTTP stack the
 /// SDK runs on (node:http, fetch in browsers and Node, reqwest) reads the same way: no userinfo
 /// (credentials are options), no `\` (WHATWG parsers read it as `/`), an ASCII host (IPv4 in
 /// dotted-quad form, IPv6 in brackets), a port from 1 to 65535, and a path without `.`/`..`
 /// segments or characters a parser would percent-encode or drop. `core/tests/base_url.rs` checks
-/// it against the `url` crate (the WHATWG parser).
+/// it against the `url` crate (the WHATWG parser). Written over bytes, without that crate: its
+/// IDNA tables would not fit the browser build's size budget.
 pub(crate) fn base_url(url: &str) -> Result<String, Error> {
     let trimmed = url.trim_end_matches('/');
     let bad = |why: &str| {
@@ -55,21 +56,21 @@ pub(crate) fn base_url(url: &str) -> Result<String, Error> {
     }
     let (scheme, rest) =
         split_scheme(trimmed).ok_or_else(|| bad("must be an absolute http:// or https:// URL"))?;
-    if rest.contains('\\') {
+    if rest.bytes().any(|b| b == b'\\') {
         return Err(bad("must not contain '\\' (URL parsers read it as '/')"));
     }
-    if rest.contains(['?', '#']) {
+    if rest.bytes().any(|b| b == b'?' || b == b'#') {
         return Err(bad("must not have a query or fragment"));
     }
-    let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
-    if authority.contains('@') {
+    let (authority, path) = rest.split_at(position(rest, b'/').unwrap_or(rest.len()));
+    if position(authority, b'@').is_some() {
         return Err(bad(
             "must not contain credentials (user:password@): pass them as the username and password options",
         ));
     }
     let (host, port) = host_port(authority).map_err(bad)?;
     check_path(path).map_err(bad)?;
-    let mut out = String::with_capacity(trimmed.len());
+    let mut out = String::with_capacity(trimmed.len() + 2);
     out.push_str(scheme);
     out.push_str("://");
     out.push_str(&host);
@@ -81,12 +82,16 @@ pub(crate) fn base_url(url: &str) -> Result<String, Error> {
     Ok(out)
 }
 
-/// `("http" | "https", rest after "://")`, the scheme in lower case.
+fn position(s: &str, byte: u8) -> Option<usize> {
+    s.bytes().position(|b| b == byte)
+}
+
+/// `("http" | "https", rest after "://")`.
 fn split_scheme(url: &str) -> Option<(&'static str, &str)> {
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    if lower.starts_with("https://") {
+    let b = url.as_bytes();
+    if b.len() >= 8 && b[..8].eq_ignore_ascii_case(b"https://") {
         Some(("https", &url[8..]))
-    } else if lower.starts_with("http://") {
+    } else if b.len() >= 7 && b[..7].eq_ignore_ascii_case(b"http://") {
         Some(("http", &url[7..]))
     } else {
         None
@@ -95,22 +100,30 @@ fn split_scheme(url: &str) -> Option<(&'static str, &str)> {
 
 /// The URL as an error may show it: any `user:password@` replaced by `***@`.
 fn without_userinfo(url: &str) -> String {
-    let Some(start) = url.find("://").map(|i| i + 3) else {
+    let b = url.as_bytes();
+    let Some(start) = b.windows(3).position(|w| w == b"://").map(|i| i + 3) else {
         return url.to_owned();
     };
-    let end = url[start..]
-        .find(['/', '\\', '?', '#'])
-        .map_or(url.len(), |i| start + i);
-    match url[start..end].rfind('@') {
-        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
+    let end = b[start..]
+        .iter()
+        .position(|&c| matches!(c, b'/' | b'\\' | b'?' | b'#'))
+        .map_or(b.len(), |i| start + i);
+    match b[start..end].iter().rposition(|&c| c == b'@') {
+        Some(at) => {
+            let mut shown = String::with_capacity(url.len());
+            shown.push_str(&url[..start]);
+            shown.push_str("***");
+            shown.push_str(&url[start + at..]);
+            shown
+        }
         None => url.to_owned(),
     }
 }
 
-/// The host (lower case; IPv6 canonical, in brackets) and the port, if one is given.
+/// The host (lower case; IPv6 in brackets) and the port (without leading zeros), if given.
 fn host_port(authority: &str) -> Result<(String, Option<&str>), &'static str> {
     let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
-        let close = inner.find(']').ok_or("has an unclosed '[' in its host")?;
+        let close = position(inner, b']').ok_or("has an unclosed '[' in its host")?;
         let addr = &inner[..close];
         if !is_ipv6(addr) {
             return Err("has an invalid IPv6 address");
@@ -121,19 +134,23 @@ fn host_port(authority: &str) -> Result<(String, Option<&str>), &'static str> {
             None if after.is_empty() => None,
             None => return Err("has characters after its IPv6 address"),
         };
-        (format!("[{}]", addr.to_ascii_lowercase()), port)
+        let mut host = String::with_capacity(addr.len() + 2);
+        host.push('[');
+        host.push_str(&addr.to_ascii_lowercase());
+        host.push(']');
+        (host, port)
     } else {
-        let (host, port) = match authority.split_once(':') {
-            Some((h, p)) => (h, Some(p)),
+        let (host, port) = match position(authority, b':') {
+            Some(i) => (&authority[..i], Some(&authority[i + 1..])),
             None => (authority, None),
         };
         (reg_name(host)?, port)
     };
-    // The port as a number, without leading zeros (parsers read 0080 as 80).
     let port = match port {
         None => None,
         Some(p) => {
-            let digits = p.trim_start_matches('0');
+            // Parsers read 0080 as 80.
+            let digits = &p[p.bytes().take_while(|&b| b == b'0').count()..];
             let valid = p.bytes().all(|b| b.is_ascii_digit())
                 && !digits.is_empty()
                 && (digits.len() < 5 || (digits.len() == 5 && digits <= "65535"));
@@ -144,54 +161,6 @@ fn host_port(authority: &str) -> Result<(String, Option<&str>), &'static str> {
         }
     };
     Ok((host, port))
-}
-
-/// An IPv6 address as URLs write it (RFC 4291 text form): eight groups of 1 to 4 hex digits,
-/// or fewer around one `::`, the last two optionally as a dotted-quad IPv4 address.
-fn is_ipv6(addr: &str) -> bool {
-    let (head, tail) = match addr.find("::") {
-        Some(i) => (&addr[..i], Some(&addr[i + 2..])),
-        None => (addr, None),
-    };
-    if tail.is_some_and(|t| t.contains("::")) {
-        return false;
-    }
-    // Counts the groups of one side; an IPv4 tail (last side only) counts as two.
-    let groups = |side: &str, last: bool| -> Option<usize> {
-        if side.is_empty() {
-            return Some(0);
-        }
-        let parts: Vec<&str> = side.split(':').collect();
-        let mut n = 0;
-        for (i, part) in parts.iter().enumerate() {
-            if last && i == parts.len() - 1 && part.contains('.') {
-                let quad: Vec<&str> = part.split('.').collect();
-                let ok = quad.len() == 4
-                    && quad.iter().all(|q| {
-                        (1..=3).contains(&q.len())
-                            && q.bytes().all(|b| b.is_ascii_digit())
-                            && (q.len() == 1 || !q.starts_with('0'))
-                            && q.parse::<u16>().is_ok_and(|v| v <= 255)
-                    });
-                if !ok {
-                    return None;
-                }
-                n += 2;
-            } else if (1..=4).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit()) {
-                n += 1;
-            } else {
-                return None;
-            }
-        }
-        Some(n)
-    };
-    match tail {
-        None => groups(head, true) == Some(8),
-        Some(tail) => match (groups(head, false), groups(tail, true)) {
-            (Some(a), Some(b)) => a + b <= 7,
-            _ => false,
-        },
-    }
 }
 
 /// A domain name or a dotted-quad IPv4 address, in lower case.
@@ -205,37 +174,86 @@ fn reg_name(host: &str) -> Result<String, &'static str> {
     {
         return Err("must have a host of ASCII letters, digits, '-', '_' and '.'");
     }
-    let labels: Vec<&str> = host.strip_suffix('.').unwrap_or(host).split('.').collect();
-    if labels.iter().any(|l| l.is_empty()) {
+    let body = host.strip_suffix('.').unwrap_or(host);
+    if body.is_empty() || body.split('.').any(str::is_empty) {
         return Err("has an empty label in its host");
     }
     // Punycode labels are checked by parsers against Unicode tables too large to ship in the
     // browser build; refusing them keeps one rule everywhere.
-    if labels
-        .iter()
-        .any(|l| l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--")))
+    if body
+        .split('.')
+        .any(|l| l.len() >= 4 && l.as_bytes()[..4].eq_ignore_ascii_case(b"xn--"))
     {
         return Err("has an internationalised (xn--) host label, which the SDK does not support: use an ASCII name or an IP address");
     }
     // WHATWG parsers read a host whose last label is a number (decimal or 0x hex) as IPv4, in
     // any of several forms (127.1, 0x7f.1, 017.0.0.1); only the dotted quad means one thing.
-    let last = labels.last().copied().unwrap_or("");
-    let numeric = last.bytes().all(|b| b.is_ascii_digit())
-        || last.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x"));
-    if numeric {
-        let quad = labels.len() == 4
-            && !host.ends_with('.')
-            && labels.iter().all(|l| {
-                l.len() <= 3
-                    && l.bytes().all(|b| b.is_ascii_digit())
-                    && (l.len() == 1 || !l.starts_with('0'))
-                    && l.parse::<u16>().is_ok_and(|n| n <= 255)
-            });
-        if !quad {
-            return Err("must write an IPv4 host as four decimal numbers from 0 to 255 (a.b.c.d)");
-        }
+    let last = &body.as_bytes()[body.bytes().rposition(|b| b == b'.').map_or(0, |i| i + 1)..];
+    let numeric = last.iter().all(u8::is_ascii_digit)
+        || (last.len() >= 2 && last[0] == b'0' && last[1] | 0x20 == b'x');
+    if numeric && (host.len() != body.len() || !is_ipv4(body)) {
+        return Err("must write an IPv4 host as four decimal numbers from 0 to 255 (a.b.c.d)");
     }
     Ok(host.to_ascii_lowercase())
+}
+
+/// Four decimal numbers from 0 to 255 without leading zeros, dot-separated.
+fn is_ipv4(s: &str) -> bool {
+    let mut parts = 0;
+    for part in s.split('.') {
+        parts += 1;
+        let b = part.as_bytes();
+        let ok = (1..=3).contains(&b.len())
+            && b.iter().all(u8::is_ascii_digit)
+            && (b.len() == 1 || b[0] != b'0')
+            && b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')) <= 255;
+        if !ok {
+            return false;
+        }
+    }
+    parts == 4
+}
+
+/// An IPv6 address as URLs write it (RFC 4291 text form): eight groups of 1 to 4 hex digits,
+/// or fewer around one `::`, the last two optionally as a dotted-quad IPv4 address.
+fn is_ipv6(addr: &str) -> bool {
+    let gap = addr.as_bytes().windows(2).position(|w| w == b"::");
+    let (head, tail) = match gap {
+        Some(i) => (&addr[..i], Some(&addr[i + 2..])),
+        None => (addr, None),
+    };
+    if tail.is_some_and(|t| t.as_bytes().windows(2).any(|w| w == b"::")) {
+        return false;
+    }
+    match tail {
+        None => ipv6_groups(head, true) == Some(8),
+        Some(tail) => match (ipv6_groups(head, false), ipv6_groups(tail, true)) {
+            (Some(a), Some(b)) => a + b <= 7,
+            _ => false,
+        },
+    }
+}
+
+/// The groups on one side of `::` (an IPv4 tail, allowed on the last side, counts as two).
+fn ipv6_groups(side: &str, last: bool) -> Option<usize> {
+    if side.is_empty() {
+        return Some(0);
+    }
+    let mut n = 0;
+    let mut parts = side.split(':').peekable();
+    while let Some(part) = parts.next() {
+        if last && parts.peek().is_none() && position(part, b'.').is_some() {
+            if !is_ipv4(part) {
+                return None;
+            }
+            n += 2;
+        } else if (1..=4).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit()) {
+            n += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(n)
 }
 
 /// A path prefix: only characters every parser keeps as written, no `.`/`..` segment.
@@ -286,8 +304,22 @@ fn check_path(path: &str) -> Result<(), &'static str> {
 
 /// `.` or `..`, also percent-encoded: URL parsers (fetch, reqwest) remove these segments.
 fn is_dot_segment(segment: &str) -> bool {
-    let s = segment.to_ascii_lowercase().replace("%2e", ".");
-    s == "." || s == ".."
+    let b = segment.as_bytes();
+    let (mut i, mut dots) = (0, 0);
+    while i < b.len() {
+        if b[i] == b'.' {
+            i += 1;
+        } else if b[i] == b'%'
+            && b.get(i + 1) == Some(&b'2')
+            && b.get(i + 2).is_some_and(|&c| c | 0x20 == b'e')
+        {
+            i += 3;
+        } else {
+            return false;
+        }
+        dots += 1;
+    }
+    dots == 1 || dots == 2
 }
 
 /// Checks an absolute http(s) URL with a non-empty host and no whitespace or control characters.

@@ -472,7 +472,11 @@ class ConversationsClient {
     return perform(this.#state, 'getFacebookAuthorisationURL', undefined, undefined, options, null);
   }
 
-  /** Closes idle keep-alive sockets (optional: idle sockets never keep the process alive). */
+  /**
+   * Closes idle keep-alive sockets now and each busy one when its call ends: calls in flight
+   * complete normally (abort their `signal` to cancel them). The client stays usable; a later
+   * call opens a new connection. Optional: idle sockets never keep the process alive.
+   */
   close() {
     this.#state.transport.close();
   }

@@ -176,7 +176,10 @@ export declare class ConversationsClient {
   integrateFacebookPage(facebookPageId: string, options?: CallOptions): Promise<string>;
   listFacebookPages(options?: CallOptions): Promise<FacebookPageList>;
   getFacebookAuthorisationUrl(options?: CallOptions): Promise<FacebookAuthorisation>;
-  /** Closes idle keep-alive sockets. */
+  /**
+   * Closes idle keep-alive sockets now and each busy one when its call ends: calls in flight
+   * complete normally (abort their `signal` to cancel them). The client stays usable.
+   */
   close(): void;
   toJSON(): { baseUrl: string };
 }

@@ -275,7 +275,20 @@ impl Client {
             return Err((None, too_large(status, cap)));
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        // A compressed body that does not decompress is a bad answer, not a broken connection
+        // (node:http says the same); it is not retried.
+        let undecodable = |e: reqwest::Error| {
+            if is_bad_encoding(&e) {
+                let message = "response body does not decode with its content-encoding";
+                (
+                    None,
+                    Error::decode(status, message, Vec::new()).with_source(e),
+                )
+            } else {
+                classify(e)
+            }
+        };
+        while let Some(chunk) = response.chunk().await.map_err(undecodable)? {
             if body.len() + chunk.len() > cap {
                 return Err((None, too_large(status, cap)));
             }
@@ -340,6 +353,15 @@ fn classify(e: reqwest::Error) -> (Option<Outcome<'static>>, Error) {
                 .with_source(e),
         )
     }
+}
+
+/// A body that failed to decompress. reqwest reports it as a decode error, and so too a
+/// connection lost mid-body behind its decoder: that one's cause is hyper's error, while the
+/// decompressor's is an `io::Error` of its own.
+fn is_bad_encoding(e: &reqwest::Error) -> bool {
+    e.is_decode()
+        && std::error::Error::source(e)
+            .is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some())
 }
 
 fn describe_connect(e: &reqwest::Error) -> String {

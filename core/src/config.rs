@@ -230,7 +230,7 @@ impl ConfigBuilder {
         };
         let user_agent = match &self.user_agent_suffix {
             Some(suffix) if !suffix.trim().is_empty() => {
-                validate::header_value("userAgent", suffix)?;
+                validate::header_text("userAgent", suffix)?;
                 format!("{USER_AGENT} {}", suffix.trim())
             }
             _ => USER_AGENT.to_owned(),

@@ -6,6 +6,7 @@
 const { getEngine, defaultBaseUrl } = require('./engine');
 const { fromInfo, invalidInput } = require('./errors');
 const { Failure, aborted, deadlineExceeded } = require('./failure');
+const { onAbort: subscribe } = require('./signal');
 // Node's I/O choices; the browser build swaps in transports-browser.js (no node: modules).
 const { createTransport } = require('./transports');
 
@@ -40,6 +41,20 @@ function typeName(value) {
   return typeof value;
 }
 
+// An unpaired UTF-16 surrogate: the engines receive strings as UTF-8, where it would silently
+// become U+FFFD (two different ids or passwords would become one).
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** Whether `text` is well-formed UTF-16 (no lone surrogate). */
+function wellFormed(text) {
+  return typeof text.isWellFormed === 'function' ? text.isWellFormed() : !LONE_SURROGATE.test(text);
+}
+
+function surrogateError(field) {
+  return invalidInput(`${field} contains a lone surrogate (an unpaired UTF-16 code unit), which cannot be sent `
+    + 'without changing it: check how the string was built or decoded', field);
+}
+
 function isCa(value) {
   const one = (v) => typeof v === 'string' || v instanceof Uint8Array;
   return one(value) || (Array.isArray(value) && value.every(one));
@@ -62,6 +77,7 @@ function checkOptions(options) {
       const expected = want === 'ca' ? 'a string, Uint8Array or array of them' : `a ${want}`;
       throw invalidInput(`option "${name}" must be ${expected}, got ${typeName(value)}`, name);
     }
+    if (want === 'string' && !wellFormed(value)) throw surrogateError(name);
   }
   if (options.logger) {
     for (const level of LEVELS) {
@@ -147,15 +163,15 @@ function sleep(ms, signal, req) {
       setTimeout(resolve, ms);
       return;
     }
-    const onAbort = () => {
+    // One listener per signal however many calls share it (signal.js).
+    const unsubscribe = subscribe(signal, () => {
       clearTimeout(timer);
       reject(aborted(req.method, req.url, signal.reason));
-    };
+    });
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      unsubscribe();
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -241,6 +257,11 @@ async function perform(state, op, id, body, callOptions, ctx) {
     } catch (err) {
       throw invalidInput(`body cannot be serialised as JSON: ${err.message}`, 'body');
     }
+  }
+  if (idText !== null && !wellFormed(idText)) {
+    // The engine names the path parameter (appUserId, facebookPageId): ask it, as for a missing id.
+    const missing = buildRequest(state, op, null, bodyJson);
+    throw surrogateError(missing.error?.field ?? 'id');
   }
   const req = buildRequest(state, op, idText, bodyJson);
   if (req.error !== undefined && req.error !== null) throw fromInfo(req.error);
@@ -451,7 +472,11 @@ class ConversationsClient {
     return perform(this.#state, 'getFacebookAuthorisationURL', undefined, undefined, options, null);
   }
 
-  /** Closes idle keep-alive sockets (optional: idle sockets never keep the process alive). */
+  /**
+   * Closes idle keep-alive sockets now and each busy one when its call ends: calls in flight
+   * complete normally (abort their `signal` to cancel them). The client stays usable; a later
+   * call opens a new connection. Optional: idle sockets never keep the process alive.
+   */
   close() {
     this.#state.transport.close();
   }

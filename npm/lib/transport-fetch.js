@@ -4,6 +4,7 @@
 // an AbortSignal per attempt that fires on the caller's signal or the attempt timeout.
 
 const { timedOut, aborted, tooLarge, fromNetworkError } = require('./failure');
+const { onAbort: subscribe } = require('./signal');
 
 function headersObject(headers) {
   const out = {};
@@ -64,7 +65,7 @@ class FetchTransport {
       why = 'aborted';
       controller.abort(signal.reason);
     };
-    if (signal !== null) signal.addEventListener('abort', onAbort);
+    const unsubscribe = signal !== null ? subscribe(signal, onAbort) : null;
     const timer = setTimeout(() => {
       why = 'timeout';
       controller.abort();
@@ -85,7 +86,7 @@ class FetchTransport {
       throw fromNetworkError(req.method, req.url, err);
     } finally {
       clearTimeout(timer);
-      if (signal !== null) signal.removeEventListener('abort', onAbort);
+      if (unsubscribe !== null) unsubscribe();
     }
   }
 

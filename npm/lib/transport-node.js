@@ -11,6 +11,10 @@ let httpsModule = null;
 const httpsLib = () => (httpsModule ??= require('node:https'));
 const { proxyFor, proxyAuthorization } = require('./proxy');
 const { Failure, timedOut, aborted, tooLarge, fromNetworkError } = require('./failure');
+const { DecodeError } = require('./errors');
+const { onAbort: subscribe } = require('./signal');
+// node:zlib loads on the first compressed response (see `decoder`).
+let zlibModule = null;
 
 // setTimeout fires at once for larger delays.
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -25,35 +29,86 @@ function tunnelAgent() {
 function defineTunnelAgent() {
   /** An https Agent that reaches its targets through an HTTP CONNECT tunnel, then TLS. */
   return class TunnelAgent extends httpsLib().Agent {
+    #auth;
+
     constructor(proxy, options) {
       super(options);
       this.proxyHost = proxy.hostname.replace(/^\[|\]$/g, '');
       this.proxyPort = Number(proxy.port) || 80;
-      this.proxyAuth = proxyAuthorization(proxy);
+      // Private: util.inspect of the agent (or of a request holding it) must not show it.
+      this.#auth = proxyAuthorization(proxy);
+      /** CONNECTs not answered yet, by the request waiting on each: ended with that request. */
+      this.connecting = new Map();
+      this.creatingFor = null;
+    }
+
+    // Node's Agent does not tell createConnection which request the socket is for; createSocket
+    // does, and calls createConnection synchronously.
+    createSocket(req, options, cb) {
+      this.creatingFor = req;
+      try {
+        super.createSocket(req, options, cb);
+      } finally {
+        this.creatingFor = null;
+      }
     }
 
     createConnection(options, callback) {
       const host = options.host.includes(':') ? `[${options.host}]` : options.host;
       const authority = `${host}:${options.port}`;
-      const headers = { host: authority };
-      if (this.proxyAuth !== null) headers['proxy-authorization'] = this.proxyAuth;
       const connect = http.request({
-        host: this.proxyHost, port: this.proxyPort, method: 'CONNECT', path: authority, headers, agent: false,
+        host: this.proxyHost, port: this.proxyPort, method: 'CONNECT', path: authority, headers: { host: authority }, agent: false,
       });
+      // Set after creation: NODE_DEBUG=http prints a request's options when it connects.
+      if (this.#auth !== null) connect.setHeader('proxy-authorization', this.#auth);
+      let done = false;
+      // A request destroyed while it waits for its socket emits nothing until the socket comes,
+      // so the transport says when it gives up on one (abandon below).
+      const req = this.creatingFor ?? connect;
+      const settle = (err, socket) => {
+        if (done) return;
+        done = true;
+        if (this.connecting.get(req) === onGone) this.connecting.delete(req);
+        callback(err, socket);
+      };
+      // A proxy that accepts the connection and never answers would hold this socket (and the
+      // process) forever: it goes when the attempt that waits on it ends (timeout, abort).
+      const onGone = () => {
+        connect.destroy();
+        const err = new Error(`CONNECT ${authority} abandoned: the request ended first`);
+        err.code = 'ECONNRESET';
+        settle(err);
+      };
+      this.connecting.set(req, onGone);
       connect.once('connect', (res, socket) => {
         if (res.statusCode !== 200) {
           socket.destroy();
           const err = new Error(`CONNECT ${authority} answered ${res.statusCode}`);
           err.code = 'ERR_PROXY_CONNECT';
-          callback(err);
+          settle(err);
           return;
         }
-        callback(null, require('node:tls').connect({ ...options, socket, servername: options.servername || options.host }));
+        if (done) {
+          socket.destroy();
+          return;
+        }
+        settle(null, require('node:tls').connect({ ...options, socket, servername: options.servername || options.host }));
       });
-      connect.once('error', callback);
+      connect.once('error', (err) => settle(err));
       connect.end();
       // The socket arrives through `callback` (supported by http.Agent#createSocket).
       return undefined;
+    }
+
+    /** `req` was given up (timed out, aborted): the CONNECT it waits on, if any, ends too. */
+    abandon(req) {
+      this.connecting.get(req)?.();
+    }
+
+    /** Destroys every socket, CONNECTs in progress included. */
+    destroy() {
+      for (const onGone of [...this.connecting.values()]) onGone();
+      super.destroy();
     }
   };
 }
@@ -94,13 +149,35 @@ class Received {
   }
 }
 
-/** The Content-Length a response declares (NaN when none), read without building `headers`. */
-function declaredLength(raw) {
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i];
-    if (name.length === 14 && name.toLowerCase() === 'content-length') return Number(raw[i + 1]);
+/**
+ * What a response's headers say about its body, read in one pass without building `headers`:
+ * the declared Content-Length (NaN when none) and the content coding to undo (null when none).
+ * Every fetch (browsers, Deno, Node's, the wasm engine's) decodes gzip, deflate and br and cannot
+ * be told not to, so node:http does the same and every engine sees one body (README,
+ * Reliability). Other codings pass through as sent.
+ */
+class BodyHead {
+  constructor(raw) {
+    this.length = NaN;
+    this.coding = null;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i];
+      if (name.length === 14) {
+        if (name.toLowerCase() === 'content-length') this.length = Number(raw[i + 1]);
+      } else if (name.length === 16 && name.toLowerCase() === 'content-encoding') {
+        const value = raw[i + 1].trim().toLowerCase();
+        this.coding = value === 'gzip' || value === 'x-gzip' ? 'gzip' : value === 'deflate' || value === 'br' ? value : null;
+      }
+    }
   }
-  return NaN;
+}
+
+/** A decompressor for `coding`; `first` is the body's first byte (deflate: zlib-wrapped or raw, as fetch accepts). */
+function decoder(coding, first) {
+  const zlib = (zlibModule ??= require('node:zlib'));
+  if (coding === 'gzip') return zlib.createGunzip();
+  if (coding === 'br') return zlib.createBrotliDecompress();
+  return (first & 0x0f) === 0x08 ? zlib.createInflate() : zlib.createInflateRaw();
 }
 
 /**
@@ -209,7 +286,7 @@ class NodeTransport {
     const secure = target.protocol === 'https:';
     const hostname = target.hostname.replace(/^\[|\]$/g, '');
     const port = Number(target.port) || (secure ? 443 : 80);
-    route = { origin, secure, host: hostname, port, agent: this.agent, proxy: null };
+    route = { origin, secure, host: hostname, port, agent: this.agent, proxy: null, tunnel: false };
     if (this.agent === null) {
       const proxy = proxyFor(target, this.env);
       if (proxy === null) {
@@ -218,6 +295,7 @@ class NodeTransport {
         const tunnel = new (tunnelAgent())(proxy, { keepAlive: true, ca: this.ca });
         this.tunnels.push(tunnel);
         route.agent = tunnel;
+        route.tunnel = true;
       } else {
         // http:// targets go to the proxy as absolute-URI requests over a keep-alive connection.
         route.agent = this.sharedHttp();
@@ -260,7 +338,6 @@ class NodeTransport {
       };
     } else {
       const headers = { ...plain, host: route.proxy.hostHeader };
-      if (route.proxy.auth !== null) headers['proxy-authorization'] = route.proxy.auth;
       options = {
         host: route.proxy.host, port: route.proxy.port, method: req.method, path: req.url, headers, agent: route.agent,
       };
@@ -269,6 +346,7 @@ class NodeTransport {
       // Module property looked up now, not captured at require time (see top of file).
       const out = route.secure && route.proxy === null ? httpsLib().request(options) : http.request(options);
       if (authorization !== undefined) out.setHeader('authorization', authorization);
+      if (route.proxy !== null && route.proxy.auth !== null) out.setHeader('proxy-authorization', route.proxy.auth);
 
       // The attempt's state; `expire` is what the watchdog calls when its deadline passes.
       const attempt = {
@@ -280,13 +358,17 @@ class NodeTransport {
         next: null,
       };
       attempt.deadline = attempt.started + timeoutMs;
+      let unsubscribe = null;
+      let unzip = null;
       const finish = (failure, result) => {
         if (attempt.settled) return;
         attempt.settled = true;
         this.watchdog.remove(attempt);
-        if (signal !== null) signal.removeEventListener('abort', onAbort);
+        if (unsubscribe !== null) unsubscribe();
         if (failure !== null) {
           out.destroy();
+          if (route.tunnel) route.agent.abandon(out);
+          if (unzip !== null) unzip.destroy();
           failure.started = attempt.started;
           reject(failure);
         } else resolve(result);
@@ -294,36 +376,76 @@ class NodeTransport {
       const onAbort = () => finish(aborted(req.method, req.url, signal.reason), null);
 
       out.on('response', (res) => {
-        if (declaredLength(res.rawHeaders) > maxBytes) {
+        const head = new BodyHead(res.rawHeaders);
+        if (head.length > maxBytes) {
           finish(tooLarge(req.method, req.url, maxBytes, res.statusCode), null);
           return;
         }
         const chunks = [];
         let size = 0;
-        res.on('data', (chunk) => {
+        // The cap counts the body as decoded: a small compressed body may inflate to gigabytes.
+        const take = (chunk) => {
           size += chunk.length;
           if (size > maxBytes) finish(tooLarge(req.method, req.url, maxBytes, res.statusCode), null);
           else chunks.push(chunk);
-        });
-        res.on('end', () => {
+        };
+        const done = () => {
           finish(null, new Received(res, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), attempt.started));
-        });
+        };
+        const { coding } = head;
+        if (coding === null) {
+          res.on('data', take);
+          res.on('end', done);
+        } else {
+          res.on('data', (chunk) => {
+            if (unzip === null) {
+              unzip = decoder(coding, chunk[0]);
+              unzip.on('data', take);
+              unzip.on('end', done);
+              unzip.on('error', (err) => finish(new Failure('fatal', new DecodeError(
+                `${req.method} ${req.url}: response body is not valid ${coding} (${err.message})`,
+                { code: 'decode', status: res.statusCode },
+              )), null));
+            }
+            unzip.write(chunk);
+          });
+          res.on('end', () => (unzip === null ? done() : unzip.end()));
+        }
         // A connection lost mid-body destroys `res` with an ECONNRESET "aborted" error.
         res.on('error', (err) => finish(fromNetworkError(req.method, req.url, err), null));
       });
       out.on('error', (err) => finish(fromNetworkError(req.method, req.url, err), null));
-      if (signal !== null) signal.addEventListener('abort', onAbort);
+      if (signal !== null) unsubscribe = subscribe(signal, onAbort);
       this.watchdog.add(attempt);
       if (req.body === null) out.end();
       else out.end(req.body);
     });
   }
 
-  /** Closes idle keep-alive sockets of the agents this transport created (not a custom agent). */
+  /**
+   * Retires the agents this transport created (never a custom `agent`): idle keep-alive sockets
+   * close now, sockets in use when their call ends, so a call in flight completes normally (a
+   * destroyed socket would report a processed POST as a reset, or retry a GET). Later calls open
+   * new connections.
+   */
   close() {
-    this.httpAgent?.destroy();
-    this.httpsAgent?.destroy();
-    for (const t of this.tunnels) t.destroy();
+    for (const agent of [this.httpAgent, this.httpsAgent, ...this.tunnels]) {
+      if (agent !== null) retire(agent);
+    }
+    this.httpAgent = null;
+    this.httpsAgent = null;
+    this.tunnels = [];
+    this.routes.clear();
+    this.lastRoute = null;
+  }
+}
+
+/** Closes an agent's idle sockets now and each busy one when its request ends. */
+function retire(agent) {
+  // Node's Agent asks keepSocketAlive when a socket turns idle; false destroys it.
+  agent.keepSocketAlive = () => false;
+  for (const sockets of Object.values(agent.freeSockets)) {
+    for (const socket of sockets) socket.destroy();
   }
 }
 

@@ -203,3 +203,127 @@ test('proxyFor follows the request library\'s rules', () => {
     assert.equal(got === null, bypass, `NO_PROXY=${noProxy} target=${target}`);
   }
 });
+
+/** A "proxy" that accepts TCP connections and never answers; counts the open ones. */
+async function startBlackHole() {
+  const sockets = new Set();
+  let accepted = 0;
+  const server = net.createServer((socket) => {
+    accepted++;
+    sockets.add(socket);
+    // Read (and drop) what arrives, so the client closing its end is seen.
+    socket.resume();
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    get open() { return sockets.size; },
+    get accepted() { return accepted; },
+    close() { for (const s of sockets) s.destroy(); return new Promise((r) => server.close(r)); },
+  };
+}
+
+async function waitUntil(pred, ms) {
+  const until = Date.now() + ms;
+  while (!pred() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+  return pred();
+}
+
+test('a proxy that never answers CONNECT: each attempt times out and its socket is closed', async () => {
+  const hole = await startBlackHole();
+  try {
+    await withEnv({ HTTPS_PROXY: hole.url }, async () => {
+      const c = new sdk.ConversationsClient(opts('https://api.example.test', { timeoutMs: 500, maxRetries: 0 }));
+      const results = await Promise.allSettled(Array.from({ length: 40 }, () => c.listAppUsers()));
+      assert.ok(results.every((r) => r.status === 'rejected' && r.reason instanceof sdk.TimeoutError),
+        JSON.stringify(results.map((r) => r.reason?.code)));
+      assert.ok(await waitUntil(() => hole.accepted === 40, 5000), `the proxy saw ${hole.accepted} of 40 connections`);
+      assert.ok(await waitUntil(() => hole.open === 0, 5000), `${hole.open} CONNECT sockets still open after the calls timed out`);
+      // Aborting a call waiting on CONNECT closes its socket too.
+      const controller = new AbortController();
+      const call = c.listAppUsers({ signal: controller.signal, timeoutMs: 60_000 });
+      assert.ok(await waitUntil(() => hole.accepted === 41 && hole.open === 1, 5000));
+      controller.abort();
+      await assert.rejects(call, sdk.AbortError);
+      assert.ok(await waitUntil(() => hole.open === 0, 5000), 'the aborted call left its CONNECT socket open');
+      c.close();
+    });
+  } finally {
+    await hole.close();
+  }
+});
+
+/** Runs `code` in a fresh Node process with `env`; resolves { code, signal, stdout, stderr }. */
+function runNode(code, env, timeoutMs = 20_000) {
+  return new Promise((resolve, reject) => {
+    const child = require('node:child_process').spawn(process.execPath, ['-e', code], {
+      cwd: path.join(__dirname, '..'), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => { stdout += c; });
+    child.stderr.on('data', (c) => { stderr += c; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (exit, signal) => {
+      clearTimeout(timer);
+      resolve({ code: exit, signal, stdout, stderr });
+    });
+  });
+}
+
+test('a proxy that never answers CONNECT: the process exits by itself once the calls end', async () => {
+  const hole = await startBlackHole();
+  try {
+    const env = Object.fromEntries(PROXY_VARS.map((k) => [k, '']));
+    const script = `
+      const sdk = require('.');
+      const c = new sdk.ConversationsClient({ baseUrl: 'https://api.example.test', timeoutMs: 300, maxRetries: 0 });
+      Promise.allSettled([c.listAppUsers(), c.getAppUser('u1')]).then((r) => console.log(r.map((x) => x.reason.code).join(',')));`;
+    const run = await runNode(script, { ...env, HTTPS_PROXY: hole.url }, 10_000);
+    assert.equal(run.signal, null, 'the process had to be killed: the CONNECT socket kept it alive');
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout.trim(), 'timeout,timeout');
+  } finally {
+    await hole.close();
+  }
+});
+
+test('proxy credentials never show under NODE_DEBUG=http, in errors or in inspect', async () => {
+  const hole = await startBlackHole();
+  try {
+    const env = Object.fromEntries(PROXY_VARS.map((k) => [k, '']));
+    const secret = 'proxy-pass-canary';
+    const auth = (u) => u.replace('http://', `http://puser:${secret}@`);
+    const script = `
+      const util = require('node:util');
+      const sdk = require('.');
+      const out = [];
+      const logger = { debug: (m, f) => out.push(JSON.stringify(f)), info: (m, f) => out.push(JSON.stringify(f)),
+        warn: (m, f) => out.push(JSON.stringify(f)), error: (m, f) => out.push(JSON.stringify(f)) };
+      const s = new sdk.ConversationsClient({ baseUrl: 'https://api.example.test', timeoutMs: 300, maxRetries: 0, logger });
+      const h = new sdk.ConversationsClient({ baseUrl: ${JSON.stringify(httpApi.url)}, timeoutMs: 2000, maxRetries: 0, logger });
+      Promise.allSettled([s.listAppUsers(), h.listAppUsers()]).then((r) => {
+        for (const x of r) out.push(x.status === 'rejected' ? util.inspect(x.reason, { showHidden: true, depth: 9 }) : JSON.stringify(x.value));
+        out.push(util.inspect(s, { showHidden: true, depth: 9 }), util.inspect(h, { showHidden: true, depth: 9 }));
+        console.log(out.join('\\n'));
+        s.close(); h.close();
+      });`;
+    const run = await runNode(script, {
+      ...env, HTTPS_PROXY: auth(hole.url), HTTP_PROXY: auth(proxy.url), NODE_DEBUG: 'http,net,tls',
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /HTTP \d+/, 'NODE_DEBUG=http printed nothing: the check would prove nothing');
+    const b64 = Buffer.from(`puser:${secret}`).toString('base64');
+    for (const [where, text] of [['stdout', run.stdout], ['stderr', run.stderr]]) {
+      assert.ok(!text.includes(secret), `${where} shows the proxy password`);
+      assert.ok(!text.includes(b64), `${where} shows the Proxy-Authorization value`);
+    }
+    // The credentials were used (the http:// proxy saw them), so the check above is meaningful.
+    assert.equal(proxy.seen.auth.at(-1), `Basic ${b64}`);
+  } finally {
+    await hole.close();
+  }
+});

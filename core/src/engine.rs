@@ -5,10 +5,9 @@
 use crate::config::Config;
 use crate::decode::{decode, transcode, Output};
 use crate::error::Error;
-use crate::json::{write_key, write_str, Reader, Wire};
-use crate::models::{BaseMessage, ConfigureAccountRequest};
+use crate::json::{write_key, write_str, Wire};
 use crate::operation::Method;
-use crate::operation::{BodyKind, Operation};
+use crate::operation::Operation;
 use crate::request::{build_target, request_headers, Body, HttpRequest};
 use crate::retry::Outcome;
 use serde::{Deserialize, Serialize};
@@ -313,23 +312,19 @@ impl Engine {
             let (url, body) = build_target(&self.config, op, id, Body::AsGiven(body_json))?;
             return Ok((op, url, body));
         }
-        let (url, body) = match (op.spec().body, body_json) {
-            (BodyKind::Message, Some(json)) => {
-                let message = parse_message(json)?;
-                build_target(&self.config, op, id, Body::Message(&message))?
+        let (url, body) = match (op.spec().body.model(), body_json) {
+            (Some(model), Some(json)) => {
+                let wire = crate::body::check(model, json)?;
+                build_target(&self.config, op, id, Body::AsGiven(Some(&wire)))?
             }
-            (BodyKind::ConfigureAccount, Some(json)) => {
-                let account = parse_account(json)?;
-                build_target(&self.config, op, id, Body::ConfigureAccount(&account))?
-            }
-            (BodyKind::None, Some(_)) => {
+            (None, Some(_)) => {
                 return Err(Error::invalid_input(
                     "body",
                     format!("{} takes no body", op.id()),
                 ))
             }
-            (BodyKind::None, None) => build_target(&self.config, op, id, Body::None)?,
-            (_, None) => {
+            (None, None) => build_target(&self.config, op, id, Body::None)?,
+            (Some(_), None) => {
                 return Err(Error::invalid_input(
                     "body",
                     format!("{} requires a body", op.id()),
@@ -493,104 +488,4 @@ fn whole(field: &'static str, n: f64, max: f64) -> Result<f64, Error> {
             ),
         ))
     }
-}
-
-/// A request-body field as the caller gave it.
-enum BodyValue {
-    Text(String),
-    Null,
-    /// Any other JSON type: an error once we know which field it is.
-    Other,
-}
-
-/// Reads the caller's body: an object whose keys must be among `fields`, each under its wire or
-/// camelCase name; any other key is an error, since sending it would silently drop it.
-fn body_fields<const N: usize>(
-    json: &str,
-    fields: [(&'static str, &'static str); N],
-) -> Result<[Option<BodyValue>; N], Error> {
-    let mut out: [Option<BodyValue>; N] = std::array::from_fn(|_| None);
-    let mut r = Reader::new(json);
-    if r.peek() != Some(b'{') {
-        let valid = r.skip().and_then(|()| r.finish()).is_ok();
-        return Err(Error::invalid_input(
-            "body",
-            if valid {
-                "body must be an object".to_owned()
-            } else {
-                "body is not valid JSON".to_owned()
-            },
-        ));
-    }
-    let mut problem = None;
-    let parsed = r
-        .object(|r, key| {
-            let Some(i) = fields.iter().position(|(w, c)| key == *w || key == *c) else {
-                problem = Some(Error::invalid_input(
-                    format!("body.{key}"),
-                    format!("body.{key} is not a field of this request"),
-                ));
-                return Err(r.error("unknown field"));
-            };
-            if out[i].is_some() {
-                let (wire, camel) = fields[i];
-                problem = Some(Error::invalid_input(
-                    format!("body.{wire}"),
-                    format!("body has both {wire} and {camel}"),
-                ));
-                return Err(r.error("duplicate field"));
-            }
-            out[i] = Some(if r.null()? {
-                BodyValue::Null
-            } else if r.peek() == Some(b'"') {
-                BodyValue::Text(r.string()?.into_owned())
-            } else {
-                r.skip()?;
-                BodyValue::Other
-            });
-            Ok(())
-        })
-        .and_then(|()| r.finish());
-    match (problem, parsed) {
-        (Some(problem), _) => Err(problem),
-        (None, Err(e)) => Err(Error::invalid_input(
-            "body",
-            format!("body is not valid JSON: {e}"),
-        )),
-        (None, Ok(())) => Ok(out),
-    }
-}
-
-fn string_field(
-    field: &'static str,
-    value: Option<BodyValue>,
-    required: bool,
-) -> Result<Option<String>, Error> {
-    match value {
-        Some(BodyValue::Text(s)) => Ok(Some(s)),
-        None | Some(BodyValue::Null) if !required => Ok(None),
-        None | Some(BodyValue::Null) => {
-            Err(Error::invalid_input(field, format!("{field} is required")))
-        }
-        Some(BodyValue::Other) => Err(Error::invalid_input(
-            field,
-            format!("{field} must be a string"),
-        )),
-    }
-}
-
-fn parse_message(json: &str) -> Result<BaseMessage, Error> {
-    let [text, channel] = body_fields(json, [("text", "text"), ("channel", "channel")])?;
-    Ok(BaseMessage::new(
-        string_field("body.text", text, true)?.unwrap_or_default(),
-        string_field("body.channel", channel, true)?.unwrap_or_default(),
-    ))
-}
-
-fn parse_account(json: &str) -> Result<ConfigureAccountRequest, Error> {
-    let [name, callback] = body_fields(json, [("name", "name"), ("callback_url", "callbackUrl")])?;
-    let mut req =
-        ConfigureAccountRequest::new(string_field("body.name", name, true)?.unwrap_or_default());
-    req.callback_url = string_field("body.callback_url", callback, false)?;
-    Ok(req)
 }

@@ -24,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+mod body;
 pub mod config;
 pub mod decode;
 pub mod engine;

@@ -13,17 +13,6 @@ pub(crate) fn id<'a>(field: &'static str, value: &'a str) -> Result<&'a str, Err
     Ok(value)
 }
 
-/// A required body string: present and not blank.
-pub(crate) fn required_text(field: &'static str, value: &str) -> Result<(), Error> {
-    if value.trim().is_empty() {
-        return Err(Error::invalid_input(
-            field,
-            format!("{field} is required and must not be blank"),
-        ));
-    }
-    Ok(())
-}
-
 /// An absolute `http(s)` URL with a host and no query or fragment; returns it canonical: the
 /// scheme in lower case (schemes are case-insensitive) and no trailing slash.
 pub(crate) fn base_url(url: &str) -> Result<String, Error> {

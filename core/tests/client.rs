@@ -243,7 +243,7 @@ async fn all_eight_operations_send_the_documented_requests() {
             Some("messagemedia-conversations-sdk-1.0.0")
         );
     }
-    assert_eq!(seen[0].body, r#"{"text":"Hello","channel":"facebook"}"#);
+    assert_eq!(seen[0].body, r#"{"channel":"facebook","text":"Hello"}"#);
     assert_eq!(
         seen[0].header("content-type"),
         Some("application/json; charset=utf-8")

@@ -4,7 +4,7 @@
 // modern ConversationsClient over it. The compat surface (compat.js) calls `perform` too.
 
 const { getEngine, defaultBaseUrl } = require('./engine');
-const { fromInfo, invalidInput } = require('./errors');
+const { fromInfo, invalidInput, plainHeaders } = require('./errors');
 const { Failure, aborted, deadlineExceeded } = require('./failure');
 // Node's I/O choices; the browser build swaps in transports-browser.js (no node: modules).
 const { createTransport } = require('./transports');
@@ -351,7 +351,8 @@ function decodeResponse(state, op, req, res, ctx, attempt, started) {
     if (ctx.parse !== undefined && res.status >= 200 && res.status < 300) decoded = { ok: ctx.parse(res), parsed: true };
   }
   if (decoded === undefined) decoded = JSON.parse(state.engine.decode(op, res.status, res.body));
-  if (decoded.error !== undefined && decoded.error !== null) return { error: fromInfo(decoded.error) };
+  // An error about a response carries its headers (request ids, rate limits).
+  if (decoded.error !== undefined && decoded.error !== null) return { error: fromInfo(decoded.error, undefined, plainHeaders(res.headers)) };
   if (state.logger !== null) {
     emit(state.logger, 'info', 'conversations: response', {
       op, method: req.method, url: req.url, status: res.status, attempt, durationMs: Math.round(performance.now() - started),
@@ -368,6 +369,47 @@ function logFailure(logger, op, req, error, attempt, started) {
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const utf8 = new TextDecoder();
+
+/**
+ * The modern client's per-call context: keeps the final response so that the call's promise can
+ * offer `.withResponse()`. The pipeline hands it the response; nothing is copied unless asked.
+ */
+class ResponseCapture {
+  constructor() {
+    this.res = null;
+  }
+
+  sent() {}
+
+  received(res) {
+    this.res = res;
+  }
+
+  result(output) {
+    return output;
+  }
+}
+
+/**
+ * `{ data, response: { status, headers, body } }` of a settled call (`body` the raw text).
+ * @param {ResponseCapture} capture
+ */
+function withResponse(data, capture) {
+  const res = capture.res;
+  return { data, response: { status: res.status, headers: plainHeaders(res.headers), body: utf8.decode(res.body) } };
+}
+
+/**
+ * Starts one modern call: its promise, with `.withResponse()` resolving to the data and the raw
+ * response (status, lower-case headers, body text) of the same call.
+ */
+function call(state, op, id, body, options) {
+  const capture = new ResponseCapture();
+  const promise = perform(state, op, id, body, options, capture);
+  promise.withResponse = () => promise.then((data) => withResponse(data, capture));
+  return promise;
+}
 
 /**
  * A client for one MessageMedia account. Credentials go straight into the engine and are not
@@ -390,81 +432,84 @@ class ConversationsClient {
   }
 
   /**
-   * Sends a message to an app user.
+   * Sends a message to an app user: a text `{ channel, text }`, an image
+   * `{ channel, type: 'image', media, text? }`, buttons `{ channel, text, actions: [{ type: 'reply',
+   * displayText, responseText }] }` (type 'actions' is implied), or a kind or fields the SDK does
+   * not know yet (sent as given; null fields are not sent).
    * @param {string} appUserId
-   * @param {import('../index').Message} message `{ text, channel }`
+   * @param {import('../index').OutgoingMessage} message
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<import('../index').SentMessage>}
+   * @returns {import('../index').APIPromise<import('../index').SentMessage>}
    */
   sendMessage(appUserId, message, options) {
-    return perform(this.#state, 'createSendMessage', appUserId, message, options, null);
+    return call(this.#state, 'createSendMessage', appUserId, message, options);
   }
 
   /**
    * Messages sent to and received from an app user, with metadata.
    * @param {string} appUserId
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<import('../index').MessageList>}
+   * @returns {import('../index').APIPromise<import('../index').MessageList>}
    */
   listMessages(appUserId, options) {
-    return perform(this.#state, 'getAppUserMessages', appUserId, undefined, options, null);
+    return call(this.#state, 'getAppUserMessages', appUserId, undefined, options);
   }
 
   /**
    * One app user.
    * @param {string} appUserId
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<import('../index').AppUser>}
+   * @returns {import('../index').APIPromise<import('../index').AppUser>}
    */
   getAppUser(appUserId, options) {
-    return perform(this.#state, 'getAppUserById', appUserId, undefined, options, null);
+    return call(this.#state, 'getAppUserById', appUserId, undefined, options);
   }
 
   /**
    * The app users of the account.
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<import('../index').AppUserList>}
+   * @returns {import('../index').APIPromise<import('../index').AppUserList>}
    */
   listAppUsers(options) {
-    return perform(this.#state, 'getAppUsers', undefined, undefined, options, null);
+    return call(this.#state, 'getAppUsers', undefined, undefined, options);
   }
 
   /**
    * Configures (provisions) the account for the Conversations API.
    * @param {import('../index').Account} account `{ name, callbackUrl? }`
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<import('../index').ProvisionedAccount>}
+   * @returns {import('../index').APIPromise<import('../index').ProvisionedAccount>}
    */
   provisionAccount(account, options) {
-    return perform(this.#state, 'createConfigureAccount', undefined, account, options, null);
+    return call(this.#state, 'createConfigureAccount', undefined, account, options);
   }
 
   /**
    * Integrates a Facebook page.
    * @param {string} facebookPageId
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<string>} the server's raw response text (often "")
+   * @returns {import('../index').APIPromise<string>} the server's raw response text (often "")
    */
   integrateFacebookPage(facebookPageId, options) {
-    return perform(this.#state, 'createIntegrateFacebookPage', facebookPageId, undefined, options, null);
+    return call(this.#state, 'createIntegrateFacebookPage', facebookPageId, undefined, options);
   }
 
   /**
    * Facebook pages of the account.
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<import('../index').FacebookPageList>}
+   * @returns {import('../index').APIPromise<import('../index').FacebookPageList>}
    */
   listFacebookPages(options) {
-    return perform(this.#state, 'getFacebookPages', undefined, undefined, options, null);
+    return call(this.#state, 'getFacebookPages', undefined, undefined, options);
   }
 
   /**
    * The URL where the account owner authorises MessageMedia on Facebook.
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<import('../index').FacebookAuthorisation>}
+   * @returns {import('../index').APIPromise<import('../index').FacebookAuthorisation>}
    */
   getFacebookAuthorisationUrl(options) {
-    return perform(this.#state, 'getFacebookAuthorisationURL', undefined, undefined, options, null);
+    return call(this.#state, 'getFacebookAuthorisationURL', undefined, undefined, options);
   }
 
   /** Closes idle keep-alive sockets (optional: idle sockets never keep the process alive). */

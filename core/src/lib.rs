@@ -47,4 +47,4 @@ pub use request::{build_request, Body, HttpRequest};
 pub use retry::{Outcome, RetryPolicy};
 
 #[cfg(feature = "client")]
-pub use client::Client;
+pub use client::{Client, RawResponse, WithResponse};

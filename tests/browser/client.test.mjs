@@ -203,3 +203,19 @@ test('rich messages, .withResponse(), unknown fields and error headers through t
   assert.equal(out.err.status, 404);
   assert.equal(out.err.headers['x-request-id'], 'req-missing');
 });
+
+test('the wasm engine execute() sends a passthrough body exactly as given (compat in browsers)', async () => {
+  seen = [];
+  const body = '{ "channel": "facebook", "type": "image", "media": "https://x.test/a.png", "x": null }';
+  const out = await inPage(async ({ origin, text }) => {
+    await import('/npm/browser.mjs');
+    const { Engine } = await import('/npm/wasm/conversations.js');
+    const engine = new Engine({ baseUrl: `${origin}/api/conversations` });
+    const given = await engine.execute('createSendMessage', 'u1', text, undefined, 5000, undefined, undefined, true);
+    const checked = await engine.execute('createSendMessage', 'u1', text, undefined, 5000);
+    const blank = await engine.execute('createSendMessage', ' ', text, undefined, 5000, undefined, undefined, true);
+    return { given: given.status, checked: checked.status, blank: blank.error && blank.error.field };
+  }, { origin: web.url, text: body });
+  assert.deepEqual(out, { given: 202, checked: 202, blank: 'appUserId' });
+  assert.deepEqual(seen.map((r) => r.body), [body, '{"channel":"facebook","type":"image","media":"https://x.test/a.png"}']);
+});

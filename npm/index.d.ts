@@ -68,6 +68,8 @@ export declare class ConversationsError extends Error {
   readonly status: number | null;
   /** Raw response body (UTF-8, lossy) when a response arrived, else null. */
   readonly body: string | null;
+  /** The response's headers (lower-case names) when the error is about a response, else null. */
+  readonly headers: Record<string, string> | null;
   /** For invalid_input: the offending option, argument or body field. */
   readonly field: string | null;
   readonly cause?: unknown;
@@ -77,7 +79,7 @@ export declare class ConversationsError extends Error {
   errorCode: number | null;
   /** Original SDK field: the raw response body, or null. */
   errorResponse: string | null;
-  constructor(message: string, info: { code: ErrorCode; status?: number | null; body?: string | null; field?: string | null; cause?: unknown });
+  constructor(message: string, info: { code: ErrorCode; status?: number | null; body?: string | null; headers?: Record<string, string> | null; field?: string | null; cause?: unknown });
 }
 /** The server answered with a non-success status (code `api`). */
 export declare class APIError extends ConversationsError { readonly code: 'api'; readonly status: number }
@@ -146,16 +148,55 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-export interface Message { text: string; channel: string }
+/**
+ * Outgoing messages: a discriminated union on `type`, with an open fallback. Fields the SDK does
+ * not list are sent as given (null fields are not sent), so a kind or field the API adds can be
+ * sent before the SDK knows it (`CustomMessage`).
+ */
+export interface TextMessage { channel: string; type?: 'text'; text: string; actions?: never; [field: string]: unknown }
+/** An image: `media` is its URL; `text` an optional caption. */
+export interface ImageMessage { channel: string; type: 'image'; media: string; text?: string; [field: string]: unknown }
+/** A quick-reply button (the wire's camelCase names, as the API writes them). */
+export interface ReplyAction { type: 'reply'; displayText: string; responseText: string; [field: string]: unknown }
+/** A button of a kind the SDK does not know yet. */
+export interface CustomAction { type: string; [field: string]: unknown }
+export type MessageAction = ReplyAction | CustomAction;
+/** Buttons under a text; `type: 'actions'` is implied by `actions` and sent. */
+export interface ActionsMessage { channel: string; type?: 'actions'; text: string; actions: MessageAction[]; [field: string]: unknown }
+/** A kind the SDK does not know yet: only `channel` is checked; everything is sent as given. */
+export interface CustomMessage { channel: string; type: string; [field: string]: unknown }
+export type OutgoingMessage = TextMessage | ImageMessage | ActionsMessage | CustomMessage;
+/** @deprecated the text message; see OutgoingMessage for the other kinds. */
+export type Message = TextMessage;
+
+/** The raw response of a call, beside its data (`.withResponse()`). */
+export interface RawResponse {
+  status: number;
+  /** Lower-case names; a repeated header's values joined with ', '. */
+  headers: Record<string, string>;
+  /** The body as received (UTF-8 text). */
+  body: string;
+}
+/** The promise of every modern call: resolves with the data, or with the raw response too. */
+export interface APIPromise<T> extends Promise<T> {
+  withResponse(): Promise<{ data: T; response: RawResponse }>;
+}
+
+// Outputs list the known fields; fields the API adds arrive too, under camelCase names with their
+// values as sent (read them with a cast, or declare them by interface merging).
 export interface SentMessage { channel: string; text: string }
-export interface ConversationMessage { direction: string; text: string | null; channel: string; timestamp: string }
+export interface ConversationMessage {
+  direction: string; text: string | null; channel: string; timestamp: string;
+  /** Present when the server sends them (rich messages). */
+  type?: string; media?: string; actions?: MessageAction[];
+}
 export interface MessageList {
   messages: { data: ConversationMessage[] };
   metadata: { userId: string | null; accountId: string | null } | null;
 }
 export interface AppUser { id: string; surname: string | null; givenName: string | null }
 export interface AppUserList { data: AppUser[] }
-export interface Account { name: string; callbackUrl?: string | null }
+export interface Account { name: string; callbackUrl?: string | null; [field: string]: unknown }
 export interface ProvisionedAccount { name: string; callbackUrl: string | null }
 export interface FacebookPage { id: string; name: string | null }
 export interface FacebookPageList { data: FacebookPage[] }
@@ -167,15 +208,15 @@ export declare class ConversationsClient {
   constructor(options?: ClientOptions);
   /** The base URL requests go to. */
   readonly baseUrl: string;
-  sendMessage(appUserId: string, message: Message, options?: CallOptions): Promise<SentMessage>;
-  listMessages(appUserId: string, options?: CallOptions): Promise<MessageList>;
-  getAppUser(appUserId: string, options?: CallOptions): Promise<AppUser>;
-  listAppUsers(options?: CallOptions): Promise<AppUserList>;
-  provisionAccount(account: Account, options?: CallOptions): Promise<ProvisionedAccount>;
+  sendMessage(appUserId: string, message: OutgoingMessage, options?: CallOptions): APIPromise<SentMessage>;
+  listMessages(appUserId: string, options?: CallOptions): APIPromise<MessageList>;
+  getAppUser(appUserId: string, options?: CallOptions): APIPromise<AppUser>;
+  listAppUsers(options?: CallOptions): APIPromise<AppUserList>;
+  provisionAccount(account: Account, options?: CallOptions): APIPromise<ProvisionedAccount>;
   /** Resolves with the server's raw response text (often ""). */
-  integrateFacebookPage(facebookPageId: string, options?: CallOptions): Promise<string>;
-  listFacebookPages(options?: CallOptions): Promise<FacebookPageList>;
-  getFacebookAuthorisationUrl(options?: CallOptions): Promise<FacebookAuthorisation>;
+  integrateFacebookPage(facebookPageId: string, options?: CallOptions): APIPromise<string>;
+  listFacebookPages(options?: CallOptions): APIPromise<FacebookPageList>;
+  getFacebookAuthorisationUrl(options?: CallOptions): APIPromise<FacebookAuthorisation>;
   /**
    * Closes idle keep-alive sockets now and each busy one when its call ends: calls in flight
    * complete normally (abort their `signal` to cancel them). The client stays usable.

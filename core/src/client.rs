@@ -48,10 +48,43 @@ enum Failure {
     Transport(Option<Outcome<'static>>, Error),
 }
 
-/// A raw response: what one attempt brought back.
-struct RawResponse {
-    status: u16,
-    body: Vec<u8>,
+/// A response as received: status, headers and the raw body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RawResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The headers, lower-case names, in the order received (a repeated header appears once per
+    /// value); values that are not visible ASCII are decoded as lossy UTF-8.
+    pub headers: Vec<(String, String)>,
+    /// The body, byte for byte.
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as text (lossy UTF-8).
+    pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+}
+
+/// A call's typed result with the response it was decoded from: what the `*_with_response`
+/// methods return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WithResponse<T> {
+    /// The typed result.
+    pub data: T,
+    /// The response: status, headers, raw body.
+    pub response: RawResponse,
 }
 
 impl Client {
@@ -93,12 +126,39 @@ impl Client {
         &self.config
     }
 
-    /// Sends a message to an app user (createSendMessage).
+    /// Sends a message to an app user (createSendMessage). Any kind: [`BaseMessage::text`],
+    /// [`BaseMessage::image`], [`BaseMessage::actions`], or one the SDK does not know yet.
     pub async fn send_message(
         &self,
         app_user_id: &str,
         message: &BaseMessage,
     ) -> Result<SendMessageResponse, Error> {
+        Ok(self
+            .send_message_with_response(app_user_id, message)
+            .await?
+            .data)
+    }
+
+    /// [`Client::send_message`], with the response's status, headers and raw body.
+    ///
+    /// ```no_run
+    /// # async fn run(client: conversations_core::Client) -> Result<(), conversations_core::Error> {
+    /// use conversations_core::models::{Action, BaseMessage};
+    /// let buttons = BaseMessage::actions(
+    ///     "Was the coffee any good?",
+    ///     [Action::reply("The best!", "Y"), Action::reply("That was coffee?", "N")],
+    ///     "facebook",
+    /// );
+    /// let sent = client.send_message_with_response("3898c5e4-…", &buttons).await?;
+    /// println!("{} {:?}", sent.response.status, sent.response.header("x-request-id"));
+    /// println!("{}: {}", sent.data.channel, sent.response.body_text());
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_message_with_response(
+        &self,
+        app_user_id: &str,
+        message: &BaseMessage,
+    ) -> Result<WithResponse<SendMessageResponse>, Error> {
         self.json(
             Operation::CreateSendMessage,
             Some(app_user_id),
@@ -112,18 +172,41 @@ impl Client {
         &self,
         app_user_id: &str,
     ) -> Result<GetAppUserMessagesResponse, Error> {
+        Ok(self.list_messages_with_response(app_user_id).await?.data)
+    }
+
+    /// [`Client::list_messages`], with the response's status, headers and raw body.
+    pub async fn list_messages_with_response(
+        &self,
+        app_user_id: &str,
+    ) -> Result<WithResponse<GetAppUserMessagesResponse>, Error> {
         self.json(Operation::GetAppUserMessages, Some(app_user_id), Body::None)
             .await
     }
 
     /// One app user (getAppUserById).
     pub async fn get_app_user(&self, app_user_id: &str) -> Result<AppUser, Error> {
+        Ok(self.get_app_user_with_response(app_user_id).await?.data)
+    }
+
+    /// [`Client::get_app_user`], with the response's status, headers and raw body.
+    pub async fn get_app_user_with_response(
+        &self,
+        app_user_id: &str,
+    ) -> Result<WithResponse<AppUser>, Error> {
         self.json(Operation::GetAppUserById, Some(app_user_id), Body::None)
             .await
     }
 
     /// All app users (getAppUsers).
     pub async fn list_app_users(&self) -> Result<GetAppUsersResponse, Error> {
+        Ok(self.list_app_users_with_response().await?.data)
+    }
+
+    /// [`Client::list_app_users`], with the response's status, headers and raw body.
+    pub async fn list_app_users_with_response(
+        &self,
+    ) -> Result<WithResponse<GetAppUsersResponse>, Error> {
         self.json(Operation::GetAppUsers, None, Body::None).await
     }
 
@@ -132,6 +215,14 @@ impl Client {
         &self,
         request: &ConfigureAccountRequest,
     ) -> Result<ConfigureAccountResponse, Error> {
+        Ok(self.provision_account_with_response(request).await?.data)
+    }
+
+    /// [`Client::provision_account`], with the response's status, headers and raw body.
+    pub async fn provision_account_with_response(
+        &self,
+        request: &ConfigureAccountRequest,
+    ) -> Result<WithResponse<ConfigureAccountResponse>, Error> {
         self.json(
             Operation::CreateConfigureAccount,
             None,
@@ -142,13 +233,36 @@ impl Client {
 
     /// Integrates a Facebook page (createIntegrateFacebookPage); returns the raw body.
     pub async fn integrate_facebook_page(&self, facebook_page_id: &str) -> Result<String, Error> {
+        Ok(self
+            .integrate_facebook_page_with_response(facebook_page_id)
+            .await?
+            .data)
+    }
+
+    /// [`Client::integrate_facebook_page`], with the response's status, headers and raw body.
+    pub async fn integrate_facebook_page_with_response(
+        &self,
+        facebook_page_id: &str,
+    ) -> Result<WithResponse<String>, Error> {
         let op = Operation::CreateIntegrateFacebookPage;
         let raw = self.execute(op, Some(facebook_page_id), Body::None).await?;
-        decode_text(op, raw.status, &raw.body)
+        let data = decode_text(op, raw.status, &raw.body)
+            .map_err(|e| e.with_headers(raw.headers.clone()))?;
+        Ok(WithResponse {
+            data,
+            response: raw,
+        })
     }
 
     /// The Facebook pages the authenticated Facebook user manages (getFacebookPages).
     pub async fn list_facebook_pages(&self) -> Result<GetFacebookPagesResponse, Error> {
+        Ok(self.list_facebook_pages_with_response().await?.data)
+    }
+
+    /// [`Client::list_facebook_pages`], with the response's status, headers and raw body.
+    pub async fn list_facebook_pages_with_response(
+        &self,
+    ) -> Result<WithResponse<GetFacebookPagesResponse>, Error> {
         self.json(Operation::GetFacebookPages, None, Body::None)
             .await
     }
@@ -157,6 +271,17 @@ impl Client {
     pub async fn get_facebook_authorisation_url(
         &self,
     ) -> Result<GetFacebookAuthorisationUrlResponse, Error> {
+        Ok(self
+            .get_facebook_authorisation_url_with_response()
+            .await?
+            .data)
+    }
+
+    /// [`Client::get_facebook_authorisation_url`], with the response's status, headers and raw
+    /// body.
+    pub async fn get_facebook_authorisation_url_with_response(
+        &self,
+    ) -> Result<WithResponse<GetFacebookAuthorisationUrlResponse>, Error> {
         self.json(Operation::GetFacebookAuthorisationUrl, None, Body::None)
             .await
     }
@@ -166,9 +291,14 @@ impl Client {
         op: Operation,
         id: Option<&str>,
         body: Body<'_>,
-    ) -> Result<T, Error> {
+    ) -> Result<WithResponse<T>, Error> {
         let raw = self.execute(op, id, body).await?;
-        decode_as(op, raw.status, &raw.body)
+        let data = decode_as(op, raw.status, &raw.body)
+            .map_err(|e| e.with_headers(raw.headers.clone()))?;
+        Ok(WithResponse {
+            data,
+            response: raw,
+        })
     }
 
     /// Builds the request, then runs attempts until success, a final failure, or the deadline.
@@ -274,6 +404,17 @@ impl Client {
         {
             return Err((None, too_large(status, cap)));
         }
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                let value = match value.to_str() {
+                    Ok(text) => text.to_owned(),
+                    Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                };
+                (name.as_str().to_owned(), value)
+            })
+            .collect();
         let mut body = Vec::new();
         // A compressed body that does not decompress is a bad answer, not a broken connection
         // (node:http says the same); it is not retried.
@@ -294,7 +435,14 @@ impl Client {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok((RawResponse { status, body }, retry_after))
+        Ok((
+            RawResponse {
+                status,
+                headers,
+                body,
+            },
+            retry_after,
+        ))
     }
 }
 

@@ -5,10 +5,9 @@
 use crate::config::Config;
 use crate::decode::{decode, transcode, Output};
 use crate::error::Error;
-use crate::json::{write_key, write_str, Reader, Wire};
-use crate::models::{BaseMessage, ConfigureAccountRequest};
+use crate::json::{write_key, write_str, Wire};
 use crate::operation::Method;
-use crate::operation::{BodyKind, Operation};
+use crate::operation::Operation;
 use crate::request::{build_target, request_headers, Body, HttpRequest};
 use crate::retry::Outcome;
 use serde::{Deserialize, Serialize};
@@ -220,7 +219,30 @@ impl Engine {
         id: Option<&str>,
         body_json: Option<&str>,
     ) -> Result<HttpRequest, Error> {
-        let (op, url, body) = self.target(op, id, body_json)?;
+        self.request_with(op, id, body_json, false)
+    }
+
+    /// [`Engine::request`], or with `passthrough` the request with `body_json` sent exactly as
+    /// given: only the path parameter is checked (present and not blank) and the body is neither
+    /// parsed nor validated (`None` sends no body). An operation that takes no body still refuses
+    /// one. This is how the original SDK's surface sends plain-object bodies as the original did.
+    ///
+    /// ```
+    /// use conversations_core::engine::{Engine, EngineConfig};
+    /// let engine = Engine::new(EngineConfig::default());
+    /// let body = r#"{"text":"hi","channel":"facebook","extra":null}"#;
+    /// let req = engine.request_with("createSendMessage", Some("u1"), Some(body), true).unwrap();
+    /// assert_eq!(req.body.as_deref(), Some(body));
+    /// assert!(engine.request_with("createSendMessage", Some(" "), Some(body), true).is_err());
+    /// ```
+    pub fn request_with(
+        &self,
+        op: &str,
+        id: Option<&str>,
+        body_json: Option<&str>,
+        passthrough: bool,
+    ) -> Result<HttpRequest, Error> {
+        let (op, url, body) = self.target(op, id, body_json, passthrough)?;
         Ok(HttpRequest {
             method: op.spec().method,
             url,
@@ -249,7 +271,18 @@ impl Engine {
     /// URL never does; URLs never contain a newline: the base URL rejects control characters and
     /// path parameters are percent-encoded).
     pub fn request_line(&self, op: &str, id: Option<&str>, body_json: Option<&str>) -> String {
-        match self.target(op, id, body_json) {
+        self.request_line_with(op, id, body_json, false)
+    }
+
+    /// [`Engine::request_line`], with `passthrough` as in [`Engine::request_with`].
+    pub fn request_line_with(
+        &self,
+        op: &str,
+        id: Option<&str>,
+        body_json: Option<&str>,
+        passthrough: bool,
+    ) -> String {
+        match self.target(op, id, body_json, passthrough) {
             Ok((_, mut url, None)) => {
                 url.shrink_to_fit();
                 url
@@ -269,28 +302,29 @@ impl Engine {
         op: &str,
         id: Option<&str>,
         body_json: Option<&str>,
+        passthrough: bool,
     ) -> Result<(Operation, String, Option<String>), Error> {
         if let Some(err) = &self.config_error {
             return Err(clone_error(err));
         }
         let op = operation(op)?;
-        let (url, body) = match (op.spec().body, body_json) {
-            (BodyKind::Message, Some(json)) => {
-                let message = parse_message(json)?;
-                build_target(&self.config, op, id, Body::Message(&message))?
+        if passthrough {
+            let (url, body) = build_target(&self.config, op, id, Body::AsGiven(body_json))?;
+            return Ok((op, url, body));
+        }
+        let (url, body) = match (op.spec().body.model(), body_json) {
+            (Some(model), Some(json)) => {
+                let wire = crate::body::check(model, json)?;
+                build_target(&self.config, op, id, Body::AsGiven(Some(&wire)))?
             }
-            (BodyKind::ConfigureAccount, Some(json)) => {
-                let account = parse_account(json)?;
-                build_target(&self.config, op, id, Body::ConfigureAccount(&account))?
-            }
-            (BodyKind::None, Some(_)) => {
+            (None, Some(_)) => {
                 return Err(Error::invalid_input(
                     "body",
                     format!("{} takes no body", op.id()),
                 ))
             }
-            (BodyKind::None, None) => build_target(&self.config, op, id, Body::None)?,
-            (_, None) => {
+            (None, None) => build_target(&self.config, op, id, Body::None)?,
+            (Some(_), None) => {
                 return Err(Error::invalid_input(
                     "body",
                     format!("{} requires a body", op.id()),
@@ -454,104 +488,4 @@ fn whole(field: &'static str, n: f64, max: f64) -> Result<f64, Error> {
             ),
         ))
     }
-}
-
-/// A request-body field as the caller gave it.
-enum BodyValue {
-    Text(String),
-    Null,
-    /// Any other JSON type: an error once we know which field it is.
-    Other,
-}
-
-/// Reads the caller's body: an object whose keys must be among `fields`, each under its wire or
-/// camelCase name; any other key is an error, since sending it would silently drop it.
-fn body_fields<const N: usize>(
-    json: &str,
-    fields: [(&'static str, &'static str); N],
-) -> Result<[Option<BodyValue>; N], Error> {
-    let mut out: [Option<BodyValue>; N] = std::array::from_fn(|_| None);
-    let mut r = Reader::new(json);
-    if r.peek() != Some(b'{') {
-        let valid = r.skip().and_then(|()| r.finish()).is_ok();
-        return Err(Error::invalid_input(
-            "body",
-            if valid {
-                "body must be an object".to_owned()
-            } else {
-                "body is not valid JSON".to_owned()
-            },
-        ));
-    }
-    let mut problem = None;
-    let parsed = r
-        .object(|r, key| {
-            let Some(i) = fields.iter().position(|(w, c)| key == *w || key == *c) else {
-                problem = Some(Error::invalid_input(
-                    format!("body.{key}"),
-                    format!("body.{key} is not a field of this request"),
-                ));
-                return Err(r.error("unknown field"));
-            };
-            if out[i].is_some() {
-                let (wire, camel) = fields[i];
-                problem = Some(Error::invalid_input(
-                    format!("body.{wire}"),
-                    format!("body has both {wire} and {camel}"),
-                ));
-                return Err(r.error("duplicate field"));
-            }
-            out[i] = Some(if r.null()? {
-                BodyValue::Null
-            } else if r.peek() == Some(b'"') {
-                BodyValue::Text(r.string()?.into_owned())
-            } else {
-                r.skip()?;
-                BodyValue::Other
-            });
-            Ok(())
-        })
-        .and_then(|()| r.finish());
-    match (problem, parsed) {
-        (Some(problem), _) => Err(problem),
-        (None, Err(e)) => Err(Error::invalid_input(
-            "body",
-            format!("body is not valid JSON: {e}"),
-        )),
-        (None, Ok(())) => Ok(out),
-    }
-}
-
-fn string_field(
-    field: &'static str,
-    value: Option<BodyValue>,
-    required: bool,
-) -> Result<Option<String>, Error> {
-    match value {
-        Some(BodyValue::Text(s)) => Ok(Some(s)),
-        None | Some(BodyValue::Null) if !required => Ok(None),
-        None | Some(BodyValue::Null) => {
-            Err(Error::invalid_input(field, format!("{field} is required")))
-        }
-        Some(BodyValue::Other) => Err(Error::invalid_input(
-            field,
-            format!("{field} must be a string"),
-        )),
-    }
-}
-
-fn parse_message(json: &str) -> Result<BaseMessage, Error> {
-    let [text, channel] = body_fields(json, [("text", "text"), ("channel", "channel")])?;
-    Ok(BaseMessage::new(
-        string_field("body.text", text, true)?.unwrap_or_default(),
-        string_field("body.channel", channel, true)?.unwrap_or_default(),
-    ))
-}
-
-fn parse_account(json: &str) -> Result<ConfigureAccountRequest, Error> {
-    let [name, callback] = body_fields(json, [("name", "name"), ("callback_url", "callbackUrl")])?;
-    let mut req =
-        ConfigureAccountRequest::new(string_field("body.name", name, true)?.unwrap_or_default());
-    req.callback_url = string_field("body.callback_url", callback, false)?;
-    Ok(req)
 }

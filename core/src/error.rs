@@ -46,6 +46,7 @@ pub struct Error {
     message: Cow<'static, str>,
     body: Option<Vec<u8>>,
     field: Option<Cow<'static, str>>,
+    headers: Option<Vec<(String, String)>>,
     source: Option<Source>,
 }
 
@@ -57,6 +58,7 @@ impl Error {
             message: message.into(),
             body: None,
             field: None,
+            headers: None,
             source: None,
         }
     }
@@ -112,6 +114,12 @@ impl Error {
         self
     }
 
+    /// Attaches the headers (lower-case names) of the response this error is about.
+    pub fn with_headers(mut self, headers: Vec<(String, String)>) -> Self {
+        self.headers = Some(headers);
+        self
+    }
+
     /// Attaches the HTTP status of the response this error is about.
     pub fn with_status(mut self, status: u16) -> Self {
         self.status = Some(status);
@@ -151,6 +159,12 @@ impl Error {
     /// The offending field, for [`ErrorKind::InvalidInput`].
     pub fn field(&self) -> Option<&str> {
         self.field.as_deref()
+    }
+
+    /// The headers of the response this error is about (lower-case names), when the client
+    /// that raised it had them (the `client` feature's [`crate::Client`] does).
+    pub fn headers(&self) -> Option<&[(String, String)]> {
+        self.headers.as_deref()
     }
 }
 

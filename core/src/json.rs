@@ -246,6 +246,15 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reads any value (checking its syntax, as [`Reader::skip`]) and returns it as written,
+    /// from its first to its last byte: fields this version does not know, kept as sent.
+    pub fn raw_value(&mut self) -> Result<&'a str, JsonError> {
+        self.peek();
+        let start = self.pos;
+        self.skip()?;
+        Ok(&self.text[start..self.pos])
+    }
+
     /// Reads and discards any value (checking its syntax): fields this version does not know.
     pub fn skip(&mut self) -> Result<(), JsonError> {
         match self.peek() {
@@ -506,6 +515,50 @@ pub fn write_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// Appends `key` as a JSON string in camelCase, the rule every wire name follows on its way to
+/// the JS surfaces: an `_` between two characters, followed by an ASCII lower-case letter or
+/// digit, is dropped and that character upper-cased (`profile_pic` → `profilePic`); anything else
+/// (leading or doubled `_`, other characters) is kept.
+pub fn write_camel_key(out: &mut String, key: &str) {
+    write_str(out, &camel_case(key));
+    out.push(':');
+}
+
+/// `key` in camelCase (see [`write_camel_key`]); borrowed when it has no `_`.
+pub fn camel_case(key: &str) -> Cow<'_, str> {
+    if !key.contains('_') {
+        return Cow::Borrowed(key);
+    }
+    let b = key.as_bytes();
+    let mut camel = String::with_capacity(key.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'_'
+            && i > 0
+            && b[i - 1] != b'_'
+            && b.get(i + 1)
+                .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        {
+            camel.push(char::from(b[i + 1].to_ascii_uppercase()));
+            i += 2;
+            continue;
+        }
+        let len = utf8_len(b[i]);
+        camel.push_str(&key[i..i + len]);
+        i += len;
+    }
+    Cow::Owned(camel)
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
 /// Appends `"key":` (keys are static identifiers that need no escaping).
 pub fn write_key(out: &mut String, key: &str) {
     out.push('"');
@@ -537,6 +590,49 @@ mod tests {
         ] {
             assert!(strings(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn camel_keys() {
+        for (wire, js) in [
+            ("profile_pic", "profilePic"),
+            ("given_name", "givenName"),
+            ("a_b_c", "aBC"),
+            ("x_1", "x1"),
+            ("_id", "_id"),
+            ("a__b", "a__b"),
+            ("trail_", "trail_"),
+            ("already_Camel", "already_Camel"),
+            ("displayText", "displayText"),
+            ("é_é", "é_é"),
+            ("q\"uote_x", "q\"uoteX"),
+        ] {
+            let mut out = String::new();
+            write_camel_key(&mut out, wire);
+            let mut want = String::new();
+            write_str(&mut want, js);
+            want.push(':');
+            assert_eq!(out, want, "{wire}");
+        }
+    }
+
+    #[test]
+    fn raw_values_are_returned_as_written() {
+        let mut r = Reader::new(r#"{"a": [1, {"b" :null}] , "c":"\u00e9"}"#);
+        let mut got = Vec::new();
+        r.object(|r, k| {
+            got.push((k.to_owned(), r.raw_value()?.to_owned()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            got,
+            [
+                ("a".to_owned(), r#"[1, {"b" :null}]"#.to_owned()),
+                ("c".to_owned(), r#""\u00e9""#.to_owned())
+            ]
+        );
+        assert!(Reader::new("[1,").raw_value().is_err());
     }
 
     #[test]

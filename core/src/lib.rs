@@ -24,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+mod body;
 pub mod config;
 pub mod decode;
 pub mod engine;
@@ -46,4 +47,4 @@ pub use request::{build_request, Body, HttpRequest};
 pub use retry::{Outcome, RetryPolicy};
 
 #[cfg(feature = "client")]
-pub use client::Client;
+pub use client::{Client, RawResponse, WithResponse};

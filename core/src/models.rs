@@ -1,44 +1,301 @@
 //! Request and response bodies.
 //!
-//! On the wire every name is snake_case. Response models deserialize from the wire and tolerate
-//! fields they do not know (the API is beta and grows); they *serialize* in camelCase, the form the
-//! JavaScript surfaces return. Request models serialize to the wire form.
+//! On the wire names are snake_case (except inside a message's `actions`, where the API writes
+//! `displayText` / `responseText`). Response models deserialize from the wire and keep the fields
+//! they do not know in `extra` (the API is beta and grows); they *serialize* in camelCase, the
+//! form the JavaScript surfaces return (`extra` keys as sent). Request models serialize to the
+//! wire form, `extra` included.
 
-use crate::json::{duplicate, set_once, write_key, write_str, JsonError, Reader, Wire};
+use crate::json::{camel_case, duplicate, set_once, write_key, write_str, JsonError, Reader, Wire};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The body of createSendMessage: a message to send to an app user.
+/// Fields a model does not know, by wire name, each value exactly as it was written: what a
+/// response carried beyond the known fields (kept, never dropped), or what a request sends
+/// beyond them. Serde (de)serializes them flattened beside the known fields.
+pub type Extra = BTreeMap<String, RawJson>;
+
+/// One JSON value as text, exactly as written (kept as text: the browser build then needs no
+/// JSON tree or number formatting, and numbers keep their precision). Serde reads and writes it
+/// as the value it holds.
+///
+/// ```
+/// use conversations_core::models::RawJson;
+/// let raw = RawJson::from_value(&serde_json::json!({ "url": "https://x.test/p.png" }));
+/// assert_eq!(raw.as_str(), r#"{"url":"https://x.test/p.png"}"#);
+/// let value: serde_json::Value = raw.parse().unwrap();
+/// assert_eq!(value["url"], "https://x.test/p.png");
+/// assert!(RawJson::new("{oops").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RawJson(String);
+
+impl RawJson {
+    /// Checks that `text` is one JSON value and keeps it as written.
+    pub fn new(text: impl Into<String>) -> Result<RawJson, JsonError> {
+        let text = text.into();
+        let mut r = Reader::new(&text);
+        r.skip()?;
+        r.finish()?;
+        Ok(RawJson(text))
+    }
+
+    /// The value's JSON text (compact).
+    pub fn from_value(value: &serde_json::Value) -> RawJson {
+        RawJson(value.to_string())
+    }
+
+    /// A JSON string value.
+    pub fn string(s: &str) -> RawJson {
+        let mut out = String::with_capacity(s.len() + 2);
+        write_str(&mut out, s);
+        RawJson(out)
+    }
+
+    /// Text already checked by the reader.
+    pub(crate) fn checked(text: &str) -> RawJson {
+        RawJson(text.to_owned())
+    }
+
+    /// The JSON text, as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value as any deserializable type (`serde_json::Value`, a struct of yours...).
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(&self.0)
+    }
+}
+
+impl fmt::Display for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for RawJson {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.parse::<serde_json::Value>()
+            .map_err(serde::ser::Error::custom)?
+            .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawJson {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde_json::Value::deserialize(d).map(|v| RawJson::from_value(&v))
+    }
+}
+
+/// Writes `extra` after known fields (`sep` is `{` when none was written).
+fn write_extra(out: &mut String, sep: &mut char, extra: &Extra) {
+    for (key, value) in extra {
+        out.push(*sep);
+        *sep = ',';
+        write_str(out, key);
+        out.push(':');
+        out.push_str(value.as_str());
+    }
+}
+
+fn write_opt(out: &mut String, sep: &mut char, key: &str, value: &Option<String>) {
+    if let Some(v) = value {
+        out.push(*sep);
+        *sep = ',';
+        write_key(out, key);
+        write_str(out, v);
+    }
+}
+
+/// The body of createSendMessage: a message to an app user. Its kinds (see
+/// [`crate::operation::MESSAGE`]) are a text (`text`), an image (`type: "image"`, `media`,
+/// optional `text`) and buttons (`type: "actions"`, `text`, `actions`); a kind or field the API
+/// adds later can be sent with [`BaseMessage::of_kind`] and [`BaseMessage::with_extra`].
+///
+/// ```
+/// use conversations_core::models::{Action, BaseMessage};
+/// let buttons = BaseMessage::actions(
+///     "Was the coffee any good?",
+///     [Action::reply("The best!", "Y"), Action::reply("That was coffee?", "N")],
+///     "facebook",
+/// );
+/// let json = serde_json::to_string(&buttons).unwrap();
+/// assert_eq!(
+///     json,
+///     r#"{"channel":"facebook","type":"actions","text":"Was the coffee any good?","actions":[{"type":"reply","displayText":"The best!","responseText":"Y"},{"type":"reply","displayText":"That was coffee?","responseText":"N"}]}"#
+/// );
+/// assert_eq!(serde_json::from_str::<BaseMessage>(&json).unwrap(), buttons);
+/// let image = BaseMessage::image("https://x.test/like.png", "facebook");
+/// assert_eq!(image.kind.as_deref(), Some("image"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BaseMessage {
-    /// The message text.
-    pub text: String,
     /// The channel to send it on (e.g. `facebook`).
     pub channel: String,
+    /// The kind (`image`, `actions`, ...); `None` is a text message.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The text (required for text and actions messages, optional for an image).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The image's URL, for an image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<String>,
+    /// The buttons, for an actions message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<Action>,
+    /// Fields this version does not know, sent as given after the known ones.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl BaseMessage {
-    /// The wire JSON: `{"text":…,"channel":…}`.
+    /// The wire JSON: known fields in wire order, then `extra`.
     pub(crate) fn to_wire_json(&self) -> String {
-        let mut out = String::with_capacity(self.text.len() + self.channel.len() + 24);
-        out.push('{');
-        write_key(&mut out, "text");
-        write_str(&mut out, &self.text);
-        out.push(',');
+        let mut out = String::with_capacity(64 + self.text.as_ref().map_or(0, String::len));
+        let mut sep = '{';
+        out.push(sep);
+        sep = ',';
         write_key(&mut out, "channel");
         write_str(&mut out, &self.channel);
+        write_opt(&mut out, &mut sep, "type", &self.kind);
+        write_opt(&mut out, &mut sep, "text", &self.text);
+        write_opt(&mut out, &mut sep, "media", &self.media);
+        if !self.actions.is_empty() {
+            out.push(sep);
+            write_key(&mut out, "actions");
+            for (i, action) in self.actions.iter().enumerate() {
+                out.push(if i == 0 { '[' } else { ',' });
+                action.write_wire(&mut out);
+            }
+            out.push(']');
+        }
+        write_extra(&mut out, &mut sep, &self.extra);
         out.push('}');
         out
     }
 
-    /// A message with `text` on `channel`.
+    /// A text message on `channel` (same as [`BaseMessage::text`]).
     pub fn new(text: impl Into<String>, channel: impl Into<String>) -> Self {
+        BaseMessage::text(text, channel)
+    }
+
+    /// A text message on `channel`.
+    pub fn text(text: impl Into<String>, channel: impl Into<String>) -> Self {
         BaseMessage {
-            text: text.into(),
-            channel: channel.into(),
+            text: Some(text.into()),
+            ..BaseMessage::of_kind(None::<String>, channel)
         }
+    }
+
+    /// An image (`type: "image"`), `media` being its URL; add a caption with
+    /// [`BaseMessage::with_text`].
+    pub fn image(media: impl Into<String>, channel: impl Into<String>) -> Self {
+        BaseMessage {
+            media: Some(media.into()),
+            ..BaseMessage::of_kind(Some("image"), channel)
+        }
+    }
+
+    /// Buttons (`type: "actions"`): `text` above the `actions`.
+    pub fn actions(
+        text: impl Into<String>,
+        actions: impl IntoIterator<Item = Action>,
+        channel: impl Into<String>,
+    ) -> Self {
+        BaseMessage {
+            text: Some(text.into()),
+            actions: actions.into_iter().collect(),
+            ..BaseMessage::of_kind(Some("actions"), channel)
+        }
+    }
+
+    /// A message of any kind, including one this version does not know (`None`: text); fill
+    /// its fields with the `with_*` methods.
+    pub fn of_kind(kind: Option<impl Into<String>>, channel: impl Into<String>) -> Self {
+        BaseMessage {
+            channel: channel.into(),
+            kind: kind.map(Into::into),
+            text: None,
+            media: None,
+            actions: Vec::new(),
+            extra: Extra::new(),
+        }
+    }
+
+    /// Sets the text.
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
+    /// Adds a field this version does not know, sent as given.
+    pub fn with_extra(mut self, key: impl Into<String>, value: RawJson) -> Self {
+        self.extra.insert(key.into(), value);
+        self
+    }
+}
+
+/// One button of an actions message. Its wire names are camelCase (`displayText`,
+/// `responseText`), as the API writes them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Action {
+    /// The button's kind (`reply`, or one this version does not know).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The label, for a reply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_text: Option<String>,
+    /// What a tap sends back, for a reply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_text: Option<String>,
+    /// Fields this version does not know, sent as given.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Action {
+    /// A quick-reply button: `display_text` on the button, `response_text` sent back on a tap.
+    pub fn reply(display_text: impl Into<String>, response_text: impl Into<String>) -> Self {
+        Action {
+            display_text: Some(display_text.into()),
+            response_text: Some(response_text.into()),
+            ..Action::of_kind("reply")
+        }
+    }
+
+    /// A button of any kind (fields through [`Action::with_extra`]).
+    pub fn of_kind(kind: impl Into<String>) -> Self {
+        Action {
+            kind: kind.into(),
+            display_text: None,
+            response_text: None,
+            extra: Extra::new(),
+        }
+    }
+
+    /// Adds a field this version does not know, sent as given.
+    pub fn with_extra(mut self, key: impl Into<String>, value: RawJson) -> Self {
+        self.extra.insert(key.into(), value);
+        self
+    }
+
+    fn write_wire(&self, out: &mut String) {
+        let mut sep = '{';
+        out.push(sep);
+        sep = ',';
+        write_key(out, "type");
+        write_str(out, &self.kind);
+        write_opt(out, &mut sep, "displayText", &self.display_text);
+        write_opt(out, &mut sep, "responseText", &self.response_text);
+        write_extra(out, &mut sep, &self.extra);
+        out.push('}');
     }
 }
 
@@ -49,22 +306,24 @@ pub struct ConfigureAccountRequest {
     /// The account's name (required).
     pub name: String,
     /// Where inbound messages and notifications are pushed (optional).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
+    /// Fields this version does not know, sent as given.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl ConfigureAccountRequest {
-    /// The wire JSON: `{"name":…}` plus `"callback_url"` when set.
+    /// The wire JSON: `{"name":…}` plus `"callback_url"` when set, then `extra`.
     pub(crate) fn to_wire_json(&self) -> String {
         let mut out = String::with_capacity(self.name.len() + 64);
-        out.push('{');
+        let mut sep = '{';
+        out.push(sep);
+        sep = ',';
         write_key(&mut out, "name");
         write_str(&mut out, &self.name);
-        if let Some(url) = &self.callback_url {
-            out.push(',');
-            write_key(&mut out, "callback_url");
-            write_str(&mut out, url);
-        }
+        write_opt(&mut out, &mut sep, "callback_url", &self.callback_url);
+        write_extra(&mut out, &mut sep, &self.extra);
         out.push('}');
         out
     }
@@ -74,6 +333,7 @@ impl ConfigureAccountRequest {
         ConfigureAccountRequest {
             name: name.into(),
             callback_url: None,
+            extra: Extra::new(),
         }
     }
 
@@ -82,6 +342,27 @@ impl ConfigureAccountRequest {
         self.callback_url = Some(url.into());
         self
     }
+
+    /// Adds a field this version does not know, sent as given.
+    pub fn with_extra(mut self, key: impl Into<String>, value: RawJson) -> Self {
+        self.extra.insert(key.into(), value);
+        self
+    }
+}
+
+/// Writes the camelCase key of an unknown field (with its separator) unless it would repeat a
+/// known field's JS name (a server sending both `given_name` and `givenName`): then nothing is
+/// written and `false` returned. Rust callers still find such a field in `extra`.
+fn write_unknown_key(out: &mut String, sep: &mut char, key: &str, known: &[&str]) -> bool {
+    let camel = camel_case(key);
+    if known.contains(&camel.as_ref()) {
+        return false;
+    }
+    out.push(*sep);
+    *sep = ',';
+    write_str(out, &camel);
+    out.push(':');
+    true
 }
 
 macro_rules! response_model {
@@ -92,21 +373,32 @@ macro_rules! response_model {
         #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
         #[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
         #[non_exhaustive]
-        pub struct $name { $($(#[$fmeta])* pub $field: $ty,)* }
+        pub struct $name {
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// Fields this version does not know, by wire name, values as sent.
+            #[serde(flatten)]
+            pub extra: Extra,
+        }
 
         // The hand-written codec (see `json`): wire names are the field names, JS names given.
         impl Wire for $name {
             fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
                 $(let mut $field: Option<$ty> = None;)*
+                let mut extra = Extra::new();
                 r.object(|r, key| match key {
                     $(stringify!($field) => set_once(r, &mut $field, key),)*
-                    _ => r.skip(),
+                    _ => {
+                        let raw = RawJson::checked(r.raw_value()?);
+                        extra.insert(key.to_owned(), raw);
+                        Ok(())
+                    }
                 })?;
                 Ok($name {
                     $($field: match $field {
                         Some(v) => v,
                         None => <$ty as Wire>::missing(stringify!($field))?,
                     },)*
+                    extra,
                 })
             }
 
@@ -118,7 +410,15 @@ macro_rules! response_model {
                     write_key(out, $js);
                     self.$field.write_js(out);
                 )*
-                let _ = sep;
+                for (key, value) in &self.extra {
+                    if !write_unknown_key(out, &mut sep, key, &[$($js),*]) {
+                        continue;
+                    }
+                    out.push_str(value.as_str());
+                }
+                if sep == '{' {
+                    out.push('{');
+                }
                 out.push('}');
             }
 
@@ -138,7 +438,13 @@ macro_rules! response_model {
                         write_key(out, $js);
                         <$ty as Wire>::transcode(r, out)
                     })*
-                    _ => r.skip(),
+                    _ => {
+                        let raw = r.raw_value()?;
+                        if write_unknown_key(out, &mut sep, key, &[$($js),*]) {
+                            out.push_str(raw);
+                        }
+                        Ok(())
+                    }
                 })?;
                 $(
                     if !$field {
@@ -530,7 +836,8 @@ mod tests {
         assert_eq!(m.timestamp.to_system_time(), None);
         assert_eq!(
             serde_json::to_string(&m).unwrap(),
-            r#"{"direction":"ECHOED","text":null,"channel":"WHATSAPP","timestamp":"not a time"}"#
+            r#"{"direction":"ECHOED","text":null,"channel":"WHATSAPP","timestamp":"not a time","extra":1}"#
         );
+        assert_eq!(m.extra["extra"].as_str(), "1");
     }
 }

@@ -27,11 +27,163 @@ impl Method {
 pub enum BodyKind {
     /// No body.
     None,
-    /// A [`crate::models::BaseMessage`] (`text`, `channel`).
+    /// A [`crate::models::BaseMessage`]: see [`MESSAGE`].
     Message,
-    /// A [`crate::models::ConfigureAccountRequest`] (`name`, `callback_url`).
+    /// A [`crate::models::ConfigureAccountRequest`]: see [`ACCOUNT`].
     ConfigureAccount,
 }
+
+impl BodyKind {
+    /// The body model of this kind (`None` for [`BodyKind::None`]).
+    pub fn model(self) -> Option<&'static BodyModel> {
+        match self {
+            BodyKind::None => None,
+            BodyKind::Message => Some(&MESSAGE),
+            BodyKind::ConfigureAccount => Some(&ACCOUNT),
+        }
+    }
+}
+
+/// How a body field's value is checked.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum FieldType {
+    /// A string.
+    Text,
+    /// An absolute `http(s)` URL.
+    Url,
+    /// A list of objects of the given model.
+    List(&'static BodyModel),
+}
+
+/// One known field of a request body.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct FieldSpec {
+    /// The name on the wire, exactly as the API writes it.
+    pub wire: &'static str,
+    /// The other spelling callers may use (camelCase for a snake_case wire name and back); the
+    /// wire name is sent.
+    pub alias: &'static str,
+    /// What the value must be.
+    pub value: FieldType,
+}
+
+/// One kind of a body with a discriminator field (a message's `type`).
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct KindSpec {
+    /// The discriminator's value.
+    pub name: &'static str,
+    /// Fields this kind needs (wire names), beside the model's own required ones.
+    pub required: &'static [&'static str],
+    /// When the discriminator is absent, this kind is meant if this field is present (and the
+    /// discriminator is then sent).
+    pub inferred_from: Option<&'static str>,
+    /// What the kind needs, in words, for error messages.
+    pub needs: &'static str,
+}
+
+/// A request body as data: its known fields in wire order, what is required, and its kinds.
+/// Fields it does not know are sent as given, and so are kinds it does not know (only the
+/// model's own required fields are checked for them): a field or kind the API adds is sendable
+/// before the SDK learns it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct BodyModel {
+    /// What the body is, for error messages (`message`, `action`, `account`).
+    pub name: &'static str,
+    /// The known fields, in the order they are sent.
+    pub fields: &'static [FieldSpec],
+    /// Fields every body of this model needs.
+    pub required: &'static [&'static str],
+    /// The discriminator field, for a model with kinds.
+    pub kind_field: Option<&'static str>,
+    /// The kind when the discriminator is absent and no kind is inferred; `None` makes the
+    /// discriminator required.
+    pub default_kind: Option<&'static str>,
+    /// The known kinds.
+    pub kinds: &'static [KindSpec],
+}
+
+impl BodyModel {
+    /// The known kind named `name`.
+    pub fn kind(&self, name: &str) -> Option<&'static KindSpec> {
+        self.kinds.iter().find(|k| k.name == name)
+    }
+}
+
+const fn field(wire: &'static str, alias: &'static str, value: FieldType) -> FieldSpec {
+    FieldSpec { wire, alias, value }
+}
+
+/// The body of createSendMessage: the message kinds MessageMedia's Postman collection sends.
+pub static MESSAGE: BodyModel = BodyModel {
+    name: "message",
+    fields: &[
+        field("channel", "channel", FieldType::Text),
+        field("type", "type", FieldType::Text),
+        field("text", "text", FieldType::Text),
+        field("media", "media", FieldType::Text),
+        field("actions", "actions", FieldType::List(&ACTION)),
+    ],
+    required: &["channel"],
+    kind_field: Some("type"),
+    default_kind: Some("text"),
+    kinds: &[
+        KindSpec {
+            name: "text",
+            required: &["text"],
+            inferred_from: None,
+            needs: "text (for an image send type \"image\" and media; for buttons, actions)",
+        },
+        KindSpec {
+            name: "image",
+            required: &["media"],
+            inferred_from: None,
+            needs: "media, the image's URL (text is optional)",
+        },
+        KindSpec {
+            name: "actions",
+            required: &["text", "actions"],
+            inferred_from: Some("actions"),
+            needs: "text and actions, a non-empty list of buttons",
+        },
+    ],
+};
+
+/// One button of an `actions` message. Inside it the wire names are camelCase
+/// (`displayText`, `responseText`), as the API and its Postman collection write them.
+pub static ACTION: BodyModel = BodyModel {
+    name: "action",
+    fields: &[
+        field("type", "type", FieldType::Text),
+        field("displayText", "display_text", FieldType::Text),
+        field("responseText", "response_text", FieldType::Text),
+    ],
+    required: &[],
+    kind_field: Some("type"),
+    default_kind: None,
+    kinds: &[KindSpec {
+        name: "reply",
+        required: &["displayText", "responseText"],
+        inferred_from: None,
+        needs: "displayText, the button's label, and responseText, what a tap sends back",
+    }],
+};
+
+/// The body of createConfigureAccount.
+pub static ACCOUNT: BodyModel = BodyModel {
+    name: "account",
+    fields: &[
+        field("name", "name", FieldType::Text),
+        field("callback_url", "callbackUrl", FieldType::Url),
+    ],
+    required: &["name"],
+    kind_field: None,
+    default_kind: None,
+    kinds: &[],
+};
 
 /// What an operation returns on success.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

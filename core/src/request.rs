@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::error::Error;
 use crate::models::{BaseMessage, ConfigureAccountRequest};
-use crate::operation::{BodyKind, Method, Operation};
+use crate::operation::{self, BodyKind, Method, Operation};
 use crate::validate;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::fmt;
@@ -54,6 +54,10 @@ pub enum Body<'a> {
     Message(&'a BaseMessage),
     /// The provisioning request of createConfigureAccount.
     ConfigureAccount(&'a ConfigureAccountRequest),
+    /// JSON text sent exactly as given, unchecked, or no body at all (`None`): for callers that
+    /// decide the body themselves, such as the original SDK's surface (see
+    /// [`crate::engine::Engine::request_with`]). Refused only by operations that take no body.
+    AsGiven(Option<&'a str>),
 }
 
 /// A request ready to send. `Debug` hides the `authorization` header.
@@ -171,20 +175,14 @@ pub fn build_target(
     }
 
     let json = match (spec.body, body) {
-        (BodyKind::None, Body::None) => None,
+        (BodyKind::None, Body::None | Body::AsGiven(None)) => None,
+        (kind, Body::AsGiven(json)) if kind != BodyKind::None => json.map(str::to_owned),
+        // Typed bodies follow the same rules as JSON ones (crate::body): written, then checked.
         (BodyKind::Message, Body::Message(m)) => {
-            validate::required_text("body.text", &m.text)?;
-            validate::required_text("body.channel", &m.channel)?;
-            Some(m.to_wire_json())
+            Some(crate::body::check(&operation::MESSAGE, &m.to_wire_json())?)
         }
         (BodyKind::ConfigureAccount, Body::ConfigureAccount(a)) => {
-            validate::required_text("body.name", &a.name)?;
-            if let Some(cb) = &a.callback_url {
-                validate::http_url(cb).map_err(|why| {
-                    Error::invalid_input("body.callback_url", format!("body.callback_url {why}"))
-                })?;
-            }
-            Some(a.to_wire_json())
+            Some(crate::body::check(&operation::ACCOUNT, &a.to_wire_json())?)
         }
         (BodyKind::None, _) => {
             return Err(Error::invalid_input(

@@ -22,17 +22,6 @@ pub(crate) fn id<'a>(field: &'static str, value: &'a str) -> Result<&'a str, Err
     Ok(value)
 }
 
-/// A required body string: present and not blank.
-pub(crate) fn required_text(field: &'static str, value: &str) -> Result<(), Error> {
-    if value.trim().is_empty() {
-        return Err(Error::invalid_input(
-            field,
-            format!("{field} is required and must not be blank"),
-        ));
-    }
-    Ok(())
-}
-
 /// An absolute `http(s)` URL with a host and no query or fragment; returns it canonical: scheme
 /// and host in lower case, the port without leading zeros, no trailing slash.
 ///

@@ -4,7 +4,7 @@
 // modern ConversationsClient over it. The compat surface (compat.js) calls `perform` too.
 
 const { getEngine, defaultBaseUrl } = require('./engine');
-const { fromInfo, invalidInput } = require('./errors');
+const { fromInfo, invalidInput, plainHeaders } = require('./errors');
 const { Failure, aborted, deadlineExceeded } = require('./failure');
 const { onAbort: subscribe } = require('./signal');
 // Node's I/O choices; the browser build swaps in transports-browser.js (no node: modules).
@@ -199,16 +199,17 @@ function checkCallOptions(call) {
  * operation's method and headers never change for one engine, so they are fetched once; per call
  * only one string (the URL, then '\n' and the body) crosses from the engine (ENGINE.md).
  */
-function buildRequest(state, op, idText, bodyJson) {
+function buildRequest(state, op, idText, bodyJson, passthrough) {
   const { engine, heads } = state;
-  if (heads === null) return engine.request(op, idText, bodyJson);
+  if (heads === null) return passthrough ? engine.request(op, idText, bodyJson, true) : engine.request(op, idText, bodyJson);
   let head = heads.get(op);
   // The engine is a pure function of its config and the arguments: an operation without
   // arguments (listAppUsers, ...) has one request line, asked for once.
   const constant = idText === null && bodyJson === null;
   let line = constant && head !== undefined ? head.line : undefined;
   if (line === undefined) {
-    line = engine.requestLine(op, idText, bodyJson);
+    // Three arguments unless passing through: the engine reads a 4th only when it is there.
+    line = passthrough ? engine.requestLine(op, idText, bodyJson, true) : engine.requestLine(op, idText, bodyJson);
     if (line.charCodeAt(0) === 123) return JSON.parse(line); // '{': the { error } envelope
   }
   if (head === undefined) {
@@ -235,9 +236,14 @@ function buildRequest(state, op, idText, bodyJson) {
  * @param {unknown} id path parameter, or undefined
  * @param {unknown} body request body (model instance or plain object), or undefined
  * @param {{ signal?: AbortSignal, timeoutMs?: number } | null | undefined} callOptions
- * @param {{ sent(req: object): void, received(res: object): void, result(output: unknown): unknown } | null} ctx
+ * @param {{ sent(req: object): void, received(res: object): void, result(output: unknown): unknown,
+ *   passthrough?: boolean, parse?(res: { status: number, headers: object, body: Uint8Array }): unknown } | null} ctx
  *   the compat surface's per-call hooks (compat.js): told the request and the final response, and
- *   shaping the output into what the call resolves with (in the same step: no extra promise)
+ *   shaping the output into what the call resolves with (in the same step: no extra promise).
+ *   With `passthrough: true`, `body` is the JSON text to send exactly as given (or undefined/null
+ *   for none) and the engine checks only the id (ENGINE.md, `request`). With `parse`, a 2xx
+ *   response is handed to it instead of the engine's decode, and the call resolves with what it
+ *   returns (it may throw a ConversationsError); other statuses still get the engine's errors.
  */
 async function perform(state, op, id, body, callOptions, ctx) {
   const call = checkCallOptions(callOptions);
@@ -248,8 +254,14 @@ async function perform(state, op, id, body, callOptions, ctx) {
   // Ids are strings; numbers are accepted as the original SDK did. Anything else goes to the
   // engine as "missing" so it names the field in its invalid_input error.
   const idText = typeof id === 'string' ? id : typeof id === 'number' && Number.isFinite(id) ? String(id) : null;
+  const passthrough = ctx !== null && ctx.passthrough === true;
   let bodyJson = null;
-  if (body !== undefined && body !== null) {
+  if (passthrough) {
+    if (body !== undefined && body !== null) {
+      if (typeof body !== 'string') throw invalidInput('a passthrough body must be JSON text', 'body');
+      bodyJson = body;
+    }
+  } else if (body !== undefined && body !== null) {
     try {
       // JSON.stringify(x) is JSON.stringify(x.toJSON('')) when x has a toJSON (a model
       // instance); called here, the serialiser keeps its fast path instead of calling back into JS.
@@ -260,14 +272,14 @@ async function perform(state, op, id, body, callOptions, ctx) {
   }
   if (idText !== null && !wellFormed(idText)) {
     // The engine names the path parameter (appUserId, facebookPageId): ask it, as for a missing id.
-    const missing = buildRequest(state, op, null, bodyJson);
+    const missing = buildRequest(state, op, null, bodyJson, passthrough);
     throw surrogateError(missing.error?.field ?? 'id');
   }
-  const req = buildRequest(state, op, idText, bodyJson);
+  const req = buildRequest(state, op, idText, bodyJson, passthrough);
   if (req.error !== undefined && req.error !== null) throw fromInfo(req.error);
   if (ctx !== null) ctx.sent(req);
   if (signal !== null && signal.aborted) throw aborted(req.method, req.url, signal.reason).error;
-  if (transport.call !== undefined) return performWhole(state, op, idText, bodyJson, req, signal, timeoutMs, ctx);
+  if (transport.call !== undefined) return performWhole(state, op, idText, bodyJson, req, signal, timeoutMs, ctx, passthrough);
 
   // The call's start on the monotonic clock. performance.now() costs Node 20 about 1.6k
   // instructions (a few % of a keep-alive call), so with a transport that reports when each
@@ -326,7 +338,7 @@ async function perform(state, op, id, body, callOptions, ctx) {
  * same logger events, compat context, decoding and errors as the loop above, from what the
  * engine reports after each attempt.
  */
-async function performWhole(state, op, idText, bodyJson, req, signal, timeoutMs, ctx) {
+async function performWhole(state, op, idText, bodyJson, req, signal, timeoutMs, ctx, passthrough) {
   const { policy, transport, logger } = state;
   const started = performance.now();
   const where = { op, method: req.method, url: req.url };
@@ -338,7 +350,7 @@ async function performWhole(state, op, idText, bodyJson, req, signal, timeoutMs,
       });
     }
   };
-  const { res, error: failed, attempts } = await transport.call(op, idText, bodyJson, req, signal, timeoutMs, policy, onAttempt);
+  const { res, error: failed, attempts } = await transport.call(op, idText, bodyJson, req, signal, timeoutMs, policy, onAttempt, passthrough);
   let error = failed;
   if (res !== undefined) {
     const decoded = decodeResponse(state, op, req, res, ctx, attempts, started);
@@ -354,15 +366,20 @@ async function performWhole(state, op, idText, bodyJson, req, signal, timeoutMs,
  * `{ error }` with the typed error for a status or a body that does not decode.
  */
 function decodeResponse(state, op, req, res, ctx, attempt, started) {
-  if (ctx !== null) ctx.received(res);
-  const decoded = JSON.parse(state.engine.decode(op, res.status, res.body));
-  if (decoded.error !== undefined && decoded.error !== null) return { error: fromInfo(decoded.error) };
+  let decoded;
+  if (ctx !== null) {
+    ctx.received(res);
+    if (ctx.parse !== undefined && res.status >= 200 && res.status < 300) decoded = { ok: ctx.parse(res), parsed: true };
+  }
+  if (decoded === undefined) decoded = JSON.parse(state.engine.decode(op, res.status, res.body));
+  // An error about a response carries its headers (request ids, rate limits).
+  if (decoded.error !== undefined && decoded.error !== null) return { error: fromInfo(decoded.error, undefined, plainHeaders(res.headers)) };
   if (state.logger !== null) {
     emit(state.logger, 'info', 'conversations: response', {
       op, method: req.method, url: req.url, status: res.status, attempt, durationMs: Math.round(performance.now() - started),
     });
   }
-  return { value: ctx === null ? decoded.ok : ctx.result(decoded.ok) };
+  return { value: ctx === null || decoded.parsed === true ? decoded.ok : ctx.result(decoded.ok) };
 }
 
 function logFailure(logger, op, req, error, attempt, started) {
@@ -373,6 +390,47 @@ function logFailure(logger, op, req, error, attempt, started) {
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const utf8 = new TextDecoder();
+
+/**
+ * The modern client's per-call context: keeps the final response so that the call's promise can
+ * offer `.withResponse()`. The pipeline hands it the response; nothing is copied unless asked.
+ */
+class ResponseCapture {
+  constructor() {
+    this.res = null;
+  }
+
+  sent() {}
+
+  received(res) {
+    this.res = res;
+  }
+
+  result(output) {
+    return output;
+  }
+}
+
+/**
+ * `{ data, response: { status, headers, body } }` of a settled call (`body` the raw text).
+ * @param {ResponseCapture} capture
+ */
+function withResponse(data, capture) {
+  const res = capture.res;
+  return { data, response: { status: res.status, headers: plainHeaders(res.headers), body: utf8.decode(res.body) } };
+}
+
+/**
+ * Starts one modern call: its promise, with `.withResponse()` resolving to the data and the raw
+ * response (status, lower-case headers, body text) of the same call.
+ */
+function call(state, op, id, body, options) {
+  const capture = new ResponseCapture();
+  const promise = perform(state, op, id, body, options, capture);
+  promise.withResponse = () => promise.then((data) => withResponse(data, capture));
+  return promise;
+}
 
 /**
  * A client for one MessageMedia account. Credentials go straight into the engine and are not
@@ -395,81 +453,84 @@ class ConversationsClient {
   }
 
   /**
-   * Sends a message to an app user.
+   * Sends a message to an app user: a text `{ channel, text }`, an image
+   * `{ channel, type: 'image', media, text? }`, buttons `{ channel, text, actions: [{ type: 'reply',
+   * displayText, responseText }] }` (type 'actions' is implied), or a kind or fields the SDK does
+   * not know yet (sent as given; null fields are not sent).
    * @param {string} appUserId
-   * @param {import('../index').Message} message `{ text, channel }`
+   * @param {import('../index').OutgoingMessage} message
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<import('../index').SentMessage>}
+   * @returns {import('../index').APIPromise<import('../index').SentMessage>}
    */
   sendMessage(appUserId, message, options) {
-    return perform(this.#state, 'createSendMessage', appUserId, message, options, null);
+    return call(this.#state, 'createSendMessage', appUserId, message, options);
   }
 
   /**
    * Messages sent to and received from an app user, with metadata.
    * @param {string} appUserId
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<import('../index').MessageList>}
+   * @returns {import('../index').APIPromise<import('../index').MessageList>}
    */
   listMessages(appUserId, options) {
-    return perform(this.#state, 'getAppUserMessages', appUserId, undefined, options, null);
+    return call(this.#state, 'getAppUserMessages', appUserId, undefined, options);
   }
 
   /**
    * One app user.
    * @param {string} appUserId
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<import('../index').AppUser>}
+   * @returns {import('../index').APIPromise<import('../index').AppUser>}
    */
   getAppUser(appUserId, options) {
-    return perform(this.#state, 'getAppUserById', appUserId, undefined, options, null);
+    return call(this.#state, 'getAppUserById', appUserId, undefined, options);
   }
 
   /**
    * The app users of the account.
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<import('../index').AppUserList>}
+   * @returns {import('../index').APIPromise<import('../index').AppUserList>}
    */
   listAppUsers(options) {
-    return perform(this.#state, 'getAppUsers', undefined, undefined, options, null);
+    return call(this.#state, 'getAppUsers', undefined, undefined, options);
   }
 
   /**
    * Configures (provisions) the account for the Conversations API.
    * @param {import('../index').Account} account `{ name, callbackUrl? }`
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<import('../index').ProvisionedAccount>}
+   * @returns {import('../index').APIPromise<import('../index').ProvisionedAccount>}
    */
   provisionAccount(account, options) {
-    return perform(this.#state, 'createConfigureAccount', undefined, account, options, null);
+    return call(this.#state, 'createConfigureAccount', undefined, account, options);
   }
 
   /**
    * Integrates a Facebook page.
    * @param {string} facebookPageId
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<string>} the server's raw response text (often "")
+   * @returns {import('../index').APIPromise<string>} the server's raw response text (often "")
    */
   integrateFacebookPage(facebookPageId, options) {
-    return perform(this.#state, 'createIntegrateFacebookPage', facebookPageId, undefined, options, null);
+    return call(this.#state, 'createIntegrateFacebookPage', facebookPageId, undefined, options);
   }
 
   /**
    * Facebook pages of the account.
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<import('../index').FacebookPageList>}
+   * @returns {import('../index').APIPromise<import('../index').FacebookPageList>}
    */
   listFacebookPages(options) {
-    return perform(this.#state, 'getFacebookPages', undefined, undefined, options, null);
+    return call(this.#state, 'getFacebookPages', undefined, undefined, options);
   }
 
   /**
    * The URL where the account owner authorises MessageMedia on Facebook.
    * @param {import('../index').CallOptions} [options]
-   * @returns {Promise<import('../index').FacebookAuthorisation>}
+   * @returns {import('../index').APIPromise<import('../index').FacebookAuthorisation>}
    */
   getFacebookAuthorisationUrl(options) {
-    return perform(this.#state, 'getFacebookAuthorisationURL', undefined, undefined, options, null);
+    return call(this.#state, 'getFacebookAuthorisationURL', undefined, undefined, options);
   }
 
   /**

@@ -3,7 +3,7 @@
 // One error hierarchy for both surfaces. The original SDK's `APIException` is the same class as
 // `ConversationsError`, so `JSON.stringify(error)` stays what the original produced: the only own
 // enumerable properties are `errorMessage`, `errorCode` and `errorResponse`; the modern fields
-// (`code`, `status`, `body`, `field`, `cause`) are own but non-enumerable.
+// (`code`, `status`, `body`, `headers`, `field`, `cause`) are own but non-enumerable.
 
 /**
  * @typedef {'api' | 'timeout' | 'transport' | 'decode' | 'invalid_input' | 'aborted'} ErrorCode
@@ -18,7 +18,8 @@ function hidden(target, name, value) {
 class ConversationsError extends Error {
   /**
    * @param {string} message
-   * @param {{ code: ErrorCode, status?: number | null, body?: string | null, field?: string | null, cause?: unknown }} info
+   * @param {{ code: ErrorCode, status?: number | null, body?: string | null, headers?: Record<string, string> | null,
+   *   field?: string | null, cause?: unknown }} info `headers`: the response's, lower-case names, when there was one
    */
   constructor(message, info) {
     super(message);
@@ -29,6 +30,7 @@ class ConversationsError extends Error {
     hidden(this, 'code', info.code);
     hidden(this, 'status', info.status ?? null);
     hidden(this, 'body', info.body ?? null);
+    hidden(this, 'headers', info.headers ?? null);
     hidden(this, 'field', info.field ?? null);
     if (info.cause !== undefined) hidden(this, 'cause', info.cause);
   }
@@ -85,13 +87,31 @@ function classFor(code, status) {
  * Turns the engine's ErrorInfo (or one built by the I/O layer) into the right Error subclass.
  * @param {ErrorInfo} info
  * @param {unknown} [cause]
+ * @param {Record<string, string> | null} [headers] the response's headers, for an error about a response
  * @returns {ConversationsError}
  */
-function fromInfo(info, cause) {
+function fromInfo(info, cause, headers) {
   const Cls = classFor(info.code, info.status);
   return new Cls(info.message, {
-    code: info.code, status: info.status ?? null, body: info.body ?? null, field: info.field ?? null, cause,
+    code: info.code, status: info.status ?? null, body: info.body ?? null, headers: headers ?? null, field: info.field ?? null, cause,
   });
+}
+
+/**
+ * A response's headers as a plain object with lower-case names (node:http and fetch already
+ * give lower-case names; a repeated header Node keeps as an array is joined with ', ').
+ * @param {Record<string, string | string[] | undefined> | null | undefined} headers
+ * @returns {Record<string, string>}
+ */
+function plainHeaders(headers) {
+  const out = {};
+  if (headers === null || headers === undefined) return out;
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return out;
 }
 
 /** @param {string} message @param {string} field */
@@ -99,4 +119,4 @@ function invalidInput(message, field) {
   return new InvalidInputError(message, { code: 'invalid_input', field });
 }
 
-module.exports = { ...classes, APIException: ConversationsError, fromInfo, invalidInput };
+module.exports = { ...classes, APIException: ConversationsError, fromInfo, invalidInput, plainHeaders };

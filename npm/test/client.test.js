@@ -356,3 +356,152 @@ test('user agent suffix is appended', async () => {
   await client(api, { userAgent: 'my-app/2.0' }).listAppUsers();
   assert.match(api.requests.at(-1).headers['user-agent'], /^messagemedia-conversations-sdk-1\.0\.0 .*my-app\/2\.0$/);
 });
+
+// The pipeline's passthrough hooks (ENGINE.md), which the original SDK's surface builds on: the
+// body text goes out byte for byte with only the id checked, and 2xx bodies go to `parse`.
+test('pipeline passthrough: body sent as given, 2xx to parse, errors from the engine', async () => {
+  const { createState, perform } = require('../lib/client');
+  const state = createState({ username: 'key', password: SECRET, baseUrl: api.url, maxRetries: 0 });
+  const seen = [];
+  const ctx = {
+    passthrough: true,
+    sent: () => {}, received: () => {}, result: () => assert.fail('result is not called when parse is given'),
+    parse: (res) => { seen.push(res.status); return JSON.parse(Buffer.from(res.body).toString('utf8')); },
+  };
+  const body = '{ "channel": "facebook", "type": "image", "media": "https://x.test/a.png", "extra": null }';
+  api.script = () => [200, '{"id": 42, "new_field": [1]}'];
+  assert.deepEqual(await perform(state, 'createSendMessage', USER_ID, body, null, ctx), { id: 42, new_field: [1] });
+  assert.equal(api.requests.at(-1).body, body);
+  assert.deepEqual(seen, [200]);
+  // Without a body: none is sent.
+  api.script = () => [201, '{}'];
+  await perform(state, 'createSendMessage', USER_ID, undefined, null, ctx);
+  assert.equal(api.requests.at(-1).body, '');
+  // Only the id is checked.
+  for (const id of [null, undefined, '  ']) {
+    const err = await perform(state, 'createSendMessage', id, body, null, ctx).then(() => assert.fail('resolved'), (e) => e);
+    assert.equal(err.code, 'invalid_input');
+    assert.equal(err.field, 'appUserId');
+  }
+  // A non-2xx goes through the engine's decode: the documented message and the raw body.
+  api.script = () => [400, 'nope'];
+  const err = await perform(state, 'createSendMessage', USER_ID, body, null, ctx).then(() => assert.fail('resolved'), (e) => e);
+  assert.ok(err instanceof sdk.BadRequestError);
+  assert.equal(err.message, 'The posted request is invalid or the account is not provisioned.');
+  assert.equal(err.body, 'nope');
+  assert.deepEqual(seen, [200, 201]);
+  state.transport.close();
+});
+
+// Rich messages: each kind the vendor's Postman collection sends produces its exact wire body.
+const COLLECTION = (() => {
+  const file = require('node:path').join(__dirname, '..', '..', '..', 'shared', 'postman', 'Conversations.postman_collection.json');
+  const bodies = {};
+  const walk = (items) => {
+    for (const item of items) {
+      if (item.item) walk(item.item);
+      else if (item.request.body && item.request.body.raw) bodies[item.name] = JSON.stringify(JSON.parse(item.request.body.raw));
+    }
+  };
+  walk(JSON.parse(require('node:fs').readFileSync(file, 'utf8')).item);
+  return bodies;
+})();
+
+test('each message kind goes out as the Postman collection writes it', async () => {
+  const c = client(api);
+  const actions = [
+    { type: 'reply', displayText: 'The best!', responseText: 'Y' },
+    { type: 'reply', displayText: 'That was coffee?', responseText: 'N' },
+  ];
+  const kinds = {
+    'Send message (text)': { text: 'Hello World!', channel: 'facebook' },
+    'Send message (image)': {
+      type: 'image', channel: 'facebook', media: 'https://en.facebookbrand.com/wp-content/uploads/2016/05/en_like_button_header_05_2018.png',
+    },
+    // type 'actions' is implied by actions, and sent.
+    'Send message (buttons)': { text: 'Was the coffee any good?', actions, channel: 'facebook' },
+  };
+  for (const [name, message] of Object.entries(kinds)) {
+    api.script = () => [202, { channel: 'facebook', text: message.text ?? '' }];
+    const copy = structuredClone(message);
+    await c.sendMessage(USER_ID, message);
+    assert.equal(api.requests.at(-1).body, COLLECTION[name], name);
+    assert.deepEqual(message, copy, `${name}: the caller's object is not changed`);
+  }
+});
+
+test('extra body fields are sent as given, null ones are not; unknown kinds pass through', async () => {
+  const c = client(api);
+  api.script = () => [202, { channel: 'facebook', text: 'x' }];
+  await c.sendMessage(USER_ID, { text: 'Hi', channel: 'facebook', metadata: { orderId: 7 }, id: 12, extra: null });
+  assert.equal(api.requests.at(-1).body, '{"channel":"facebook","text":"Hi","metadata":{"orderId":7},"id":12}');
+  await c.sendMessage(USER_ID, { channel: 'facebook', type: 'carousel', cards: [{ title: 'A' }] });
+  assert.equal(api.requests.at(-1).body, '{"channel":"facebook","type":"carousel","cards":[{"title":"A"}]}');
+  api.script = () => [201, { name: 'Acme' }];
+  await c.provisionAccount({ name: 'Acme', callbackUrl: 'https://x.test/in', plan: 'gold' });
+  assert.equal(api.requests.at(-1).body, '{"name":"Acme","callback_url":"https://x.test/in","plan":"gold"}');
+  const before = api.requests.length;
+  const err = await c.sendMessage(USER_ID, { type: 'image', channel: 'facebook' }).then(() => assert.fail('resolved'), (e) => e);
+  assert.ok(err instanceof sdk.InvalidInputError);
+  assert.equal(err.field, 'body.media');
+  assert.match(err.message, /image's URL/);
+  assert.equal(api.requests.length, before, 'nothing sent');
+});
+
+test('unknown response fields reach the caller in camelCase, values as sent', async () => {
+  const c = client(api);
+  api.script = () => [200, '{"data":[{"id":"u","given_name":"Ben","profile_pic":"https://x.test/p.png","labels":{"vip_level":2}}],"next_cursor":"c2"}'];
+  assert.deepEqual(await c.listAppUsers(), {
+    data: [{ id: 'u', surname: null, givenName: 'Ben', profilePic: 'https://x.test/p.png', labels: { vip_level: 2 } }],
+    nextCursor: 'c2',
+  });
+  api.script = () => [200, '{"messages":{"data":[{"direction":"SENT","channel":"FACEBOOK","timestamp":"t","type":"image","media":"https://x.test/a.png"}]}}'];
+  const list = await c.listMessages(USER_ID);
+  assert.deepEqual(list.messages.data[0], { direction: 'SENT', text: null, channel: 'FACEBOOK', timestamp: 't', type: 'image', media: 'https://x.test/a.png' });
+});
+
+test('.withResponse(): data with status, lower-case headers and the raw body', async () => {
+  const c = client(api);
+  const body = '{"data":[{"id":"u","given_name":"Ben"}]}';
+  api.script = () => [200, body, { 'X-Request-Id': 'req-1', 'X-RateLimit-Remaining': '9' }];
+  const { data, response } = await c.listAppUsers().withResponse();
+  assert.deepEqual(data, { data: [{ id: 'u', surname: null, givenName: 'Ben' }] });
+  assert.equal(response.status, 200);
+  assert.equal(response.body, body);
+  assert.equal(response.headers['x-request-id'], 'req-1');
+  assert.equal(response.headers['x-ratelimit-remaining'], '9');
+  assert.equal(response.headers['content-type'], 'application/json');
+  assert.ok(Object.keys(response.headers).every((k) => k === k.toLowerCase()));
+  // The plain promise still resolves with the data alone; every method has withResponse.
+  api.script = null;
+  for (const spec of OPERATIONS) {
+    const p = MODERN[spec.op](c);
+    assert.equal(typeof p.withResponse, 'function', spec.op);
+    const out = await p.withResponse();
+    assert.deepEqual(out.data, EXPECTED[spec.op], spec.op);
+    assert.equal(out.response.status, 200);
+    assert.equal(typeof out.response.body, 'string');
+  }
+  // A failed call's withResponse rejects with the same error.
+  api.script = () => [404, 'gone'];
+  await assert.rejects(c.getAppUser(USER_ID).withResponse(), sdk.NotFoundError);
+});
+
+test('errors from a response carry its headers; others have headers null', async () => {
+  const c = client(api, { maxRetries: 0 });
+  api.script = () => [429, '{"message":"slow down"}', { 'Retry-After': '60', 'X-Request-Id': 'req-2' }];
+  const err = await c.getAppUser(USER_ID).then(() => assert.fail('resolved'), (e) => e);
+  assert.ok(err instanceof sdk.RateLimitError);
+  assert.equal(err.headers['x-request-id'], 'req-2');
+  assert.equal(err.headers['retry-after'], '60');
+  assert.equal(err.body, '{"message":"slow down"}');
+  assert.ok(!Object.keys(err).includes('headers'), 'not enumerable: JSON.stringify(error) is unchanged');
+  // A 2xx that does not decode (type drift) keeps its raw body and headers.
+  api.script = () => [200, '{"id":42}', { 'X-Request-Id': 'req-3' }];
+  const drift = await c.getAppUser(USER_ID).then(() => assert.fail('resolved'), (e) => e);
+  assert.ok(drift instanceof sdk.DecodeError);
+  assert.equal(drift.body, '{"id":42}');
+  assert.equal(drift.headers['x-request-id'], 'req-3');
+  const invalid = await c.getAppUser('  ').then(() => assert.fail('resolved'), (e) => e);
+  assert.equal(invalid.headers, null);
+});

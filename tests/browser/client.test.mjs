@@ -19,9 +19,22 @@ test.before(async () => {
   // The page's own backend: /api/* on the page's origin, recording what the browser sends.
   web = await startStatic({
     api(req, res) {
-      seen.push({ url: req.url, authorization: req.headers.authorization ?? null });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"data":[{"id":"u1","surname":"Sims","given_name":"Ben"}]}');
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        seen.push({ url: req.url, authorization: req.headers.authorization ?? null, body });
+        if (req.method === 'POST' && req.url.endsWith('/messages')) {
+          res.writeHead(202, { 'content-type': 'application/json', 'x-request-id': 'req-send' });
+          res.end('{"channel":"facebook","text":"","message_id":"m1"}');
+        } else if (req.url.endsWith('/users/missing')) {
+          res.writeHead(404, { 'content-type': 'application/json', 'x-request-id': 'req-missing' });
+          res.end('{"message":"The app user does not exist."}');
+        } else {
+          res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req-list' });
+          res.end('{"data":[{"id":"u1","surname":"Sims","given_name":"Ben","profile_pic":"p.png"}]}');
+        }
+      });
     },
   });
   chrome = await launch();
@@ -154,4 +167,57 @@ test('GETs are retried on 503 by core\'s policy, and the compat surface works in
   assert.equal(counts.by_route['GET /beta/conversations/users'], 2, JSON.stringify(counts));
   assert.equal(out.status, 401);
   assert.equal(out.error, 'HTTP Response Not OK');
+});
+
+test('rich messages, .withResponse(), unknown fields and error headers through the wasm engine', async () => {
+  seen = [];
+  const out = await inPage(async () => {
+    const sdk = await import('/npm/browser.mjs');
+    const client = new sdk.ConversationsClient({ baseUrl: '/api/conversations', maxRetries: 0 });
+    const listed = await client.listAppUsers().withResponse();
+    const sent = await client.sendMessage('u1', {
+      text: 'Was the coffee any good?', channel: 'facebook',
+      actions: [{ type: 'reply', displayText: 'The best!', responseText: 'Y' }],
+    }).withResponse();
+    await client.sendMessage('u1', { channel: 'facebook', type: 'image', media: 'https://x.test/a.png', extra: null });
+    const err = await client.getAppUser('missing').then(() => null, (e) => ({
+      name: e.name, status: e.status, body: e.body, headers: e.headers,
+    }));
+    return {
+      listed: { data: listed.data, status: listed.response.status, id: listed.response.headers['x-request-id'], body: listed.response.body },
+      sent: { data: sent.data, status: sent.response.status, id: sent.response.headers['x-request-id'] },
+      err,
+    };
+  });
+  assert.deepEqual(out.listed, {
+    data: { data: [{ id: 'u1', surname: 'Sims', givenName: 'Ben', profilePic: 'p.png' }] },
+    status: 200,
+    id: 'req-list',
+    body: '{"data":[{"id":"u1","surname":"Sims","given_name":"Ben","profile_pic":"p.png"}]}',
+  });
+  assert.deepEqual(out.sent, { data: { channel: 'facebook', text: '', messageId: 'm1' }, status: 202, id: 'req-send' });
+  const posts = seen.filter((r) => r.url.endsWith('/messages')).map((r) => r.body);
+  assert.deepEqual(posts, [
+    '{"channel":"facebook","type":"actions","text":"Was the coffee any good?","actions":[{"type":"reply","displayText":"The best!","responseText":"Y"}]}',
+    '{"channel":"facebook","type":"image","media":"https://x.test/a.png"}',
+  ]);
+  assert.equal(out.err.name, 'NotFoundError');
+  assert.equal(out.err.status, 404);
+  assert.equal(out.err.headers['x-request-id'], 'req-missing');
+});
+
+test('the wasm engine execute() sends a passthrough body exactly as given (compat in browsers)', async () => {
+  seen = [];
+  const body = '{ "channel": "facebook", "type": "image", "media": "https://x.test/a.png", "x": null }';
+  const out = await inPage(async ({ origin, text }) => {
+    await import('/npm/browser.mjs');
+    const { Engine } = await import('/npm/wasm/conversations.js');
+    const engine = new Engine({ baseUrl: `${origin}/api/conversations` });
+    const given = await engine.execute('createSendMessage', 'u1', text, undefined, 5000, undefined, undefined, true);
+    const checked = await engine.execute('createSendMessage', 'u1', text, undefined, 5000);
+    const blank = await engine.execute('createSendMessage', ' ', text, undefined, 5000, undefined, undefined, true);
+    return { given: given.status, checked: checked.status, blank: blank.error && blank.error.field };
+  }, { origin: web.url, text: body });
+  assert.deepEqual(out, { given: 202, checked: 202, blank: 'appUserId' });
+  assert.deepEqual(seen.map((r) => r.body), [body, '{"channel":"facebook","type":"image","media":"https://x.test/a.png"}']);
 });

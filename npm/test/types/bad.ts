@@ -11,4 +11,7 @@ void client.listAppUsers().then((u) => u.data[0].given_name); // BAD: outputs ar
 const n: number = client.baseUrl; // BAD: baseUrl is a string
 AppUsersController.getAppUserById('id', (error, response) => response?.nope); // BAD: no such field
 void ConfigurationController.createConfigureAccount({ callbackUrl: 'x' }); // BAD: name required
+void client.sendMessage('id', { channel: 'c', text: 5 }); // BAD: text must be a string
+void client.sendMessage('id', { channel: 'c', text: 't', actions: [{ displayText: 'A' }] }); // BAD: an action needs its type
+void client.listAppUsers().withResponse().then((r) => r.response.status.toUpperCase()); // BAD: status is a number
 void n;

@@ -40,7 +40,27 @@ async function modern(): Promise<void> {
       const code: 'api' | 'timeout' | 'transport' | 'decode' | 'invalid_input' | 'aborted' = err.code;
     }
   }
-  void [sent, list, given, first, account, raw, pages, url, base];
+  const image = await client.sendMessage('id', { channel: 'facebook', type: 'image', media: 'https://x.test/a.png' });
+  await client.sendMessage('id', {
+    channel: 'facebook', text: 'Was the coffee any good?',
+    actions: [{ type: 'reply', displayText: 'The best!', responseText: 'Y' }, { type: 'url', url: 'https://x.test' }],
+  });
+  await client.sendMessage('id', { channel: 'facebook', type: 'carousel', cards: [] });
+  await client.sendMessage('id', { channel: 'facebook', text: 't', metadata: { orderId: 7 } });
+  const { data, response } = await client.listAppUsers().withResponse();
+  const requestId: string | undefined = response.headers['x-request-id'];
+  const status: number = response.status;
+  const rawBody: string = response.body;
+  const firstUser: AppUser = data.data[0];
+  try {
+    await client.getAppUser('x');
+  } catch (err) {
+    if (err instanceof ConversationsError) {
+      const headers: Record<string, string> | null = err.headers;
+      void headers;
+    }
+  }
+  void [sent, list, given, first, account, raw, pages, url, base, image, requestId, status, rawBody, firstUser];
 }
 
 function compat(): void {

@@ -183,16 +183,17 @@ function checkCallOptions(call) {
  * operation's method and headers never change for one engine, so they are fetched once; per call
  * only one string (the URL, then '\n' and the body) crosses from the engine (ENGINE.md).
  */
-function buildRequest(state, op, idText, bodyJson) {
+function buildRequest(state, op, idText, bodyJson, passthrough) {
   const { engine, heads } = state;
-  if (heads === null) return engine.request(op, idText, bodyJson);
+  if (heads === null) return passthrough ? engine.request(op, idText, bodyJson, true) : engine.request(op, idText, bodyJson);
   let head = heads.get(op);
   // The engine is a pure function of its config and the arguments: an operation without
   // arguments (listAppUsers, ...) has one request line, asked for once.
   const constant = idText === null && bodyJson === null;
   let line = constant && head !== undefined ? head.line : undefined;
   if (line === undefined) {
-    line = engine.requestLine(op, idText, bodyJson);
+    // Three arguments unless passing through: the engine reads a 4th only when it is there.
+    line = passthrough ? engine.requestLine(op, idText, bodyJson, true) : engine.requestLine(op, idText, bodyJson);
     if (line.charCodeAt(0) === 123) return JSON.parse(line); // '{': the { error } envelope
   }
   if (head === undefined) {
@@ -219,9 +220,14 @@ function buildRequest(state, op, idText, bodyJson) {
  * @param {unknown} id path parameter, or undefined
  * @param {unknown} body request body (model instance or plain object), or undefined
  * @param {{ signal?: AbortSignal, timeoutMs?: number } | null | undefined} callOptions
- * @param {{ sent(req: object): void, received(res: object): void, result(output: unknown): unknown } | null} ctx
+ * @param {{ sent(req: object): void, received(res: object): void, result(output: unknown): unknown,
+ *   passthrough?: boolean, parse?(res: { status: number, headers: object, body: Uint8Array }): unknown } | null} ctx
  *   the compat surface's per-call hooks (compat.js): told the request and the final response, and
- *   shaping the output into what the call resolves with (in the same step: no extra promise)
+ *   shaping the output into what the call resolves with (in the same step: no extra promise).
+ *   With `passthrough: true`, `body` is the JSON text to send exactly as given (or undefined/null
+ *   for none) and the engine checks only the id (ENGINE.md, `request`). With `parse`, a 2xx
+ *   response is handed to it instead of the engine's decode, and the call resolves with what it
+ *   returns (it may throw a ConversationsError); other statuses still get the engine's errors.
  */
 async function perform(state, op, id, body, callOptions, ctx) {
   const call = checkCallOptions(callOptions);
@@ -232,8 +238,14 @@ async function perform(state, op, id, body, callOptions, ctx) {
   // Ids are strings; numbers are accepted as the original SDK did. Anything else goes to the
   // engine as "missing" so it names the field in its invalid_input error.
   const idText = typeof id === 'string' ? id : typeof id === 'number' && Number.isFinite(id) ? String(id) : null;
+  const passthrough = ctx !== null && ctx.passthrough === true;
   let bodyJson = null;
-  if (body !== undefined && body !== null) {
+  if (passthrough) {
+    if (body !== undefined && body !== null) {
+      if (typeof body !== 'string') throw invalidInput('a passthrough body must be JSON text', 'body');
+      bodyJson = body;
+    }
+  } else if (body !== undefined && body !== null) {
     try {
       // JSON.stringify(x) is JSON.stringify(x.toJSON('')) when x has a toJSON (a model
       // instance); called here, the serialiser keeps its fast path instead of calling back into JS.
@@ -242,11 +254,11 @@ async function perform(state, op, id, body, callOptions, ctx) {
       throw invalidInput(`body cannot be serialised as JSON: ${err.message}`, 'body');
     }
   }
-  const req = buildRequest(state, op, idText, bodyJson);
+  const req = buildRequest(state, op, idText, bodyJson, passthrough);
   if (req.error !== undefined && req.error !== null) throw fromInfo(req.error);
   if (ctx !== null) ctx.sent(req);
   if (signal !== null && signal.aborted) throw aborted(req.method, req.url, signal.reason).error;
-  if (transport.call !== undefined) return performWhole(state, op, idText, bodyJson, req, signal, timeoutMs, ctx);
+  if (transport.call !== undefined) return performWhole(state, op, idText, bodyJson, req, signal, timeoutMs, ctx, passthrough);
 
   // The call's start on the monotonic clock. performance.now() costs Node 20 about 1.6k
   // instructions (a few % of a keep-alive call), so with a transport that reports when each
@@ -305,7 +317,7 @@ async function perform(state, op, id, body, callOptions, ctx) {
  * same logger events, compat context, decoding and errors as the loop above, from what the
  * engine reports after each attempt.
  */
-async function performWhole(state, op, idText, bodyJson, req, signal, timeoutMs, ctx) {
+async function performWhole(state, op, idText, bodyJson, req, signal, timeoutMs, ctx, passthrough) {
   const { policy, transport, logger } = state;
   const started = performance.now();
   const where = { op, method: req.method, url: req.url };
@@ -317,7 +329,7 @@ async function performWhole(state, op, idText, bodyJson, req, signal, timeoutMs,
       });
     }
   };
-  const { res, error: failed, attempts } = await transport.call(op, idText, bodyJson, req, signal, timeoutMs, policy, onAttempt);
+  const { res, error: failed, attempts } = await transport.call(op, idText, bodyJson, req, signal, timeoutMs, policy, onAttempt, passthrough);
   let error = failed;
   if (res !== undefined) {
     const decoded = decodeResponse(state, op, req, res, ctx, attempts, started);
@@ -333,15 +345,19 @@ async function performWhole(state, op, idText, bodyJson, req, signal, timeoutMs,
  * `{ error }` with the typed error for a status or a body that does not decode.
  */
 function decodeResponse(state, op, req, res, ctx, attempt, started) {
-  if (ctx !== null) ctx.received(res);
-  const decoded = JSON.parse(state.engine.decode(op, res.status, res.body));
+  let decoded;
+  if (ctx !== null) {
+    ctx.received(res);
+    if (ctx.parse !== undefined && res.status >= 200 && res.status < 300) decoded = { ok: ctx.parse(res), parsed: true };
+  }
+  if (decoded === undefined) decoded = JSON.parse(state.engine.decode(op, res.status, res.body));
   if (decoded.error !== undefined && decoded.error !== null) return { error: fromInfo(decoded.error) };
   if (state.logger !== null) {
     emit(state.logger, 'info', 'conversations: response', {
       op, method: req.method, url: req.url, status: res.status, attempt, durationMs: Math.round(performance.now() - started),
     });
   }
-  return { value: ctx === null ? decoded.ok : ctx.result(decoded.ok) };
+  return { value: ctx === null || decoded.parsed === true ? decoded.ok : ctx.result(decoded.ok) };
 }
 
 function logFailure(logger, op, req, error, attempt, started) {

@@ -21,7 +21,15 @@ class ConversationsError extends Error {
    * @param {{ code: ErrorCode, status?: number | null, body?: string | null, field?: string | null, cause?: unknown }} info
    */
   constructor(message, info) {
-    super(message);
+    super(message ?? '');
+    if (info === undefined || info === null) {
+      // `new APIException()` written for the original SDK: its fields were `reason` and `context`
+      // (both ''). Every error the SDK raises passes `info`.
+      this.reason = '';
+      this.context = '';
+      for (const name of ['code', 'status', 'body', 'field']) hidden(this, name, null);
+      return;
+    }
     // Field order matches the original APIException.
     this.errorMessage = message;
     this.errorCode = info.status ?? null;
@@ -31,6 +39,11 @@ class ConversationsError extends Error {
     hidden(this, 'body', info.body ?? null);
     hidden(this, 'field', info.field ?? null);
     if (info.cause !== undefined) hidden(this, 'cause', info.cause);
+  }
+
+  /** The original APIException's field table: empty. */
+  static mappingInfo() {
+    return [];
   }
 }
 

@@ -38,14 +38,15 @@ class EngineTransport {
 
   /**
    * Runs the whole call. Resolves to `{ res }` (the final response) or `{ error }`; `onAttempt`
-   * gets `{ attempt, status, error, delayMs }` after each attempt, for the logger.
+   * gets `{ attempt, status, error, delayMs }` after each attempt, for the logger; `passthrough`
+   * sends the body as given (the compat surface).
    */
-  async call(op, id, bodyJson, req, signal, timeoutMs, policy, onAttempt) {
+  async call(op, id, bodyJson, req, signal, timeoutMs, policy, onAttempt, passthrough = false) {
     const report = onAttempt === null ? undefined : (a) => {
       const error = a.failure === null || a.delayMs < 0 ? null : failureError(req, a, policy, signal);
       onAttempt({ attempt: a.attempt, status: a.status, error, delayMs: a.delayMs });
     };
-    const out = await this.engine.execute(op, id, bodyJson, signal ?? undefined, timeoutMs, report, classify);
+    const out = await this.engine.execute(op, id, bodyJson, signal ?? undefined, timeoutMs, report, classify, passthrough);
     if (out.error !== undefined) return { error: fromInfo(out.error), attempts: 0 };
     if (out.failure !== undefined) return { error: failureError(req, out, policy, signal), attempts: out.attempts };
     return { res: out, attempts: out.attempts };

@@ -112,7 +112,7 @@ function loggerActive() {
   return false;
 }
 
-// One engine per (BASEURI, user, password); a few are kept for processes that switch accounts.
+// One engine per (BASEURI, user, password, timeout, maxRetries); a few are kept for processes that switch accounts.
 const states = new Map();
 const MAX_STATES = 8;
 
@@ -142,11 +142,12 @@ function currentState() {
     && last.timeout === timeout && last.maxRetries === maxRetries && states.get(last.key) === last.state) {
     return last.state;
   }
-  const key = JSON.stringify([baseUri ?? null, user ?? null, password ?? null, timeout, maxRetries]);
+  const policy = policyOptions();
+  const key = JSON.stringify([baseUri ?? null, user ?? null, password ?? null, policy.timeoutMs, policy.maxRetries]);
   let state = states.get(key);
   if (state === undefined) {
     state = createState(checkOptions({
-      baseUrl: baseUri, username: Configuration.basicAuthUserName, password, ...policyOptions(),
+      baseUrl: baseUri, username: Configuration.basicAuthUserName, password, ...policy,
     }));
     if (states.size >= MAX_STATES) {
       const [oldest] = states.keys();

@@ -88,6 +88,8 @@ unsafe extern "C" fn release(_env: sys::napi_env, data: *mut c_void, _hint: *mut
 /// The arguments and the engine of one call, or the JS exception already thrown.
 struct Call<const N: usize> {
     env: sys::napi_env,
+    /// How many arguments the caller passed (may exceed `N`).
+    argc: usize,
     argv: [sys::napi_value; N],
     engine: *const Engine,
 }
@@ -114,6 +116,7 @@ impl<const N: usize> Call<N> {
         }
         Some(Call {
             env,
+            argc,
             argv,
             engine: data as *const Engine,
         })
@@ -231,6 +234,18 @@ impl<const N: usize> Call<N> {
         })
     }
 
+    /// Argument `i` as a flag: `true` only for the value `true`; an argument the caller left out
+    /// is read without crossing into Node (the fast path passes three).
+    fn flag(&self, i: usize) -> bool {
+        if i >= self.argc.min(N) {
+            return false;
+        }
+        let mut value = false;
+        // SAFETY: `argv[i]` is a live value of this call; a non-boolean leaves `value` false.
+        let status = unsafe { sys::napi_get_value_bool(self.env, self.argv[i], &mut value) };
+        status == sys::Status::napi_ok && value
+    }
+
     fn u32(&self, i: usize, name: &str) -> Option<u32> {
         let mut value = 0u32;
         // SAFETY: `argv[i]` is a live value of this call.
@@ -297,13 +312,13 @@ unsafe extern "C" fn decode(env: sys::napi_env, info: sys::napi_callback_info) -
     call.answer("decoding", || call.engine().decode(op, status, body))
 }
 
-/// `requestLine(op, id, bodyJson)`: see `Engine::request_line`.
+/// `requestLine(op, id, bodyJson, passthrough?)`: see `Engine::request_line_with`.
 unsafe extern "C" fn request_line(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
     // SAFETY: called by Node with this call's env and info.
-    let Some(call) = (unsafe { Call::<3>::new(env, info) }) else {
+    let Some(call) = (unsafe { Call::<4>::new(env, info) }) else {
         return ptr::null_mut();
     };
     let (mut op_buf, mut op_heap) = ([0u8; 64], Vec::new());
@@ -318,8 +333,9 @@ unsafe extern "C" fn request_line(
     let Some(body) = call.optional_string(2, "bodyJson", &mut body_buf, &mut body_heap) else {
         return ptr::null_mut();
     };
+    let passthrough = call.flag(3);
     call.answer("building a request", || {
-        call.engine().request_line(op, id, body)
+        call.engine().request_line_with(op, id, body, passthrough)
     })
 }
 

@@ -43,7 +43,8 @@ impl JsEngine {
         env.to_js_value(&self.inner.policy())
     }
 
-    /// Validates and builds one request: `{ method, url, headers, body }` or `{ error }`.
+    /// Validates and builds one request: `{ method, url, headers, body }` or `{ error }`. With
+    /// `passthrough`, the body is sent exactly as given and only the id is checked.
     #[napi]
     pub fn request<'e>(
         &self,
@@ -51,8 +52,14 @@ impl JsEngine {
         op: String,
         id: Option<String>,
         body_json: Option<String>,
+        passthrough: Option<bool>,
     ) -> Result<Object<'e>> {
-        match self.inner.request(&op, id.as_deref(), body_json.as_deref()) {
+        match self.inner.request_with(
+            &op,
+            id.as_deref(),
+            body_json.as_deref(),
+            passthrough.unwrap_or(false),
+        ) {
             Ok(req) => request_object(env, req),
             Err(e) => error_object(env, &e),
         }

@@ -322,8 +322,9 @@ pub(crate) async fn execute(
     timeout_ms: Option<f64>,
     on_attempt: Option<Function>,
     classify: Option<Function>,
+    passthrough: bool,
 ) -> JsValue {
-    let req = match engine.request(op, id, body_json) {
+    let req = match engine.request_with(op, id, body_json, passthrough) {
         Ok(req) => req,
         Err(e) => return error_object(&ErrorInfo::from(&e)),
     };

@@ -124,9 +124,21 @@ impl WasmEngine {
         obj.into()
     }
 
-    /// Validates and builds one request: `{ method, url, headers, body }` or `{ error }`.
-    pub fn request(&self, op: &str, id: Option<String>, body_json: Option<String>) -> JsValue {
-        match self.inner.request(op, id.as_deref(), body_json.as_deref()) {
+    /// Validates and builds one request: `{ method, url, headers, body }` or `{ error }`. With
+    /// `passthrough`, the body is sent exactly as given and only the id is checked.
+    pub fn request(
+        &self,
+        op: &str,
+        id: Option<String>,
+        body_json: Option<String>,
+        passthrough: Option<bool>,
+    ) -> JsValue {
+        match self.inner.request_with(
+            op,
+            id.as_deref(),
+            body_json.as_deref(),
+            passthrough.unwrap_or(false),
+        ) {
             Ok(req) => io::request_object(&req),
             Err(e) => error_object(&ErrorInfo::from(&e)),
         }
@@ -177,7 +189,8 @@ impl WasmEngine {
     /// `onAttempt`, if given, is called after each attempt with `{ attempt, status, failure, ms,
     /// cause, durationMs, delayMs }` (never any header; `delayMs` -1 when no retry follows). `classify`, if given, maps a fetch rejection to
     /// the retry outcome `refused`, `reset` or `fatal`; without it every network failure is a
-    /// `reset` (fetch in a browser cannot tell a refused connection from a reset).
+    /// `reset` (fetch in a browser cannot tell a refused connection from a reset). `passthrough`
+    /// sends the body as given, as in `request`.
     #[allow(clippy::too_many_arguments)]
     pub fn execute(
         &self,
@@ -188,6 +201,7 @@ impl WasmEngine {
         timeout_ms: Option<f64>,
         on_attempt: Option<js_sys::Function>,
         classify: Option<js_sys::Function>,
+        passthrough: Option<bool>,
     ) -> js_sys::Promise {
         let engine = self.inner.clone();
         wasm_bindgen_futures::future_to_promise(async move {
@@ -200,6 +214,7 @@ impl WasmEngine {
                 timeout_ms,
                 on_attempt,
                 classify,
+                passthrough.unwrap_or(false),
             )
             .await)
         })

@@ -220,7 +220,30 @@ impl Engine {
         id: Option<&str>,
         body_json: Option<&str>,
     ) -> Result<HttpRequest, Error> {
-        let (op, url, body) = self.target(op, id, body_json)?;
+        self.request_with(op, id, body_json, false)
+    }
+
+    /// [`Engine::request`], or with `passthrough` the request with `body_json` sent exactly as
+    /// given: only the path parameter is checked (present and not blank) and the body is neither
+    /// parsed nor validated (`None` sends no body). An operation that takes no body still refuses
+    /// one. This is how the original SDK's surface sends plain-object bodies as the original did.
+    ///
+    /// ```
+    /// use conversations_core::engine::{Engine, EngineConfig};
+    /// let engine = Engine::new(EngineConfig::default());
+    /// let body = r#"{"text":"hi","channel":"facebook","extra":null}"#;
+    /// let req = engine.request_with("createSendMessage", Some("u1"), Some(body), true).unwrap();
+    /// assert_eq!(req.body.as_deref(), Some(body));
+    /// assert!(engine.request_with("createSendMessage", Some(" "), Some(body), true).is_err());
+    /// ```
+    pub fn request_with(
+        &self,
+        op: &str,
+        id: Option<&str>,
+        body_json: Option<&str>,
+        passthrough: bool,
+    ) -> Result<HttpRequest, Error> {
+        let (op, url, body) = self.target(op, id, body_json, passthrough)?;
         Ok(HttpRequest {
             method: op.spec().method,
             url,
@@ -249,7 +272,18 @@ impl Engine {
     /// URL never does; URLs never contain a newline: the base URL rejects control characters and
     /// path parameters are percent-encoded).
     pub fn request_line(&self, op: &str, id: Option<&str>, body_json: Option<&str>) -> String {
-        match self.target(op, id, body_json) {
+        self.request_line_with(op, id, body_json, false)
+    }
+
+    /// [`Engine::request_line`], with `passthrough` as in [`Engine::request_with`].
+    pub fn request_line_with(
+        &self,
+        op: &str,
+        id: Option<&str>,
+        body_json: Option<&str>,
+        passthrough: bool,
+    ) -> String {
+        match self.target(op, id, body_json, passthrough) {
             Ok((_, mut url, None)) => {
                 url.shrink_to_fit();
                 url
@@ -269,11 +303,16 @@ impl Engine {
         op: &str,
         id: Option<&str>,
         body_json: Option<&str>,
+        passthrough: bool,
     ) -> Result<(Operation, String, Option<String>), Error> {
         if let Some(err) = &self.config_error {
             return Err(clone_error(err));
         }
         let op = operation(op)?;
+        if passthrough {
+            let (url, body) = build_target(&self.config, op, id, Body::AsGiven(body_json))?;
+            return Ok((op, url, body));
+        }
         let (url, body) = match (op.spec().body, body_json) {
             (BodyKind::Message, Some(json)) => {
                 let message = parse_message(json)?;

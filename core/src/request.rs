@@ -54,6 +54,10 @@ pub enum Body<'a> {
     Message(&'a BaseMessage),
     /// The provisioning request of createConfigureAccount.
     ConfigureAccount(&'a ConfigureAccountRequest),
+    /// JSON text sent exactly as given, unchecked, or no body at all (`None`): for callers that
+    /// decide the body themselves, such as the original SDK's surface (see
+    /// [`crate::engine::Engine::request_with`]). Refused only by operations that take no body.
+    AsGiven(Option<&'a str>),
 }
 
 /// A request ready to send. `Debug` hides the `authorization` header.
@@ -171,7 +175,8 @@ pub fn build_target(
     }
 
     let json = match (spec.body, body) {
-        (BodyKind::None, Body::None) => None,
+        (BodyKind::None, Body::None | Body::AsGiven(None)) => None,
+        (kind, Body::AsGiven(json)) if kind != BodyKind::None => json.map(str::to_owned),
         (BodyKind::Message, Body::Message(m)) => {
             validate::required_text("body.text", &m.text)?;
             validate::required_text("body.channel", &m.channel)?;

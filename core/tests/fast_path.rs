@@ -26,12 +26,14 @@ fn fast_path_matches_request_on_every_vector() {
             let engine = Engine::from_value(case.get("config").unwrap_or(&file["config"]).clone());
             let op = case["op"].as_str().expect("op");
             let id = case["id"].as_str();
-            let body = match case.get("body") {
-                None | Some(Value::Null) => None,
-                Some(b) => Some(b.to_string()),
+            let body = match (case.get("bodyJson"), case.get("body")) {
+                (Some(Value::String(raw)), _) => Some(raw.clone()),
+                (_, None | Some(Value::Null)) => None,
+                (_, Some(b)) => Some(b.to_string()),
             };
-            let line = engine.request_line(op, id, body.as_deref());
-            match engine.request(op, id, body.as_deref()) {
+            let passthrough = case["passthrough"] == true;
+            let line = engine.request_line_with(op, id, body.as_deref(), passthrough);
+            match engine.request_with(op, id, body.as_deref(), passthrough) {
                 Ok(req) => {
                     let head = engine.request_head(op).expect("head of a valid request");
                     assert_eq!(head.method, req.method, "{name}");

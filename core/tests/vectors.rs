@@ -44,14 +44,16 @@ fn run_case(file_config: &Value, case: &Value) -> Result<(), String> {
     let op = case["op"].as_str().ok_or(format!("{name}: no op"))?;
     match case["kind"].as_str() {
         Some("request") => {
-            let body = match case.get("body") {
-                None | Some(Value::Null) => None,
-                Some(b) => Some(b.to_string()),
+            let body = match (case.get("bodyJson"), case.get("body")) {
+                (Some(Value::String(raw)), _) => Some(raw.clone()),
+                (_, None | Some(Value::Null)) => None,
+                (_, Some(b)) => Some(b.to_string()),
             };
+            let passthrough = case["passthrough"] == true;
             let result = match engine.config_error() {
                 Some(e) => Err(ErrorInfo::from(e)),
                 None => engine
-                    .request(op, case["id"].as_str(), body.as_deref())
+                    .request_with(op, case["id"].as_str(), body.as_deref(), passthrough)
                     .map_err(|e| ErrorInfo::from(&e)),
             };
             match (result, case.get("request"), case.get("error")) {

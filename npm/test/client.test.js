@@ -356,3 +356,39 @@ test('user agent suffix is appended', async () => {
   await client(api, { userAgent: 'my-app/2.0' }).listAppUsers();
   assert.match(api.requests.at(-1).headers['user-agent'], /^messagemedia-conversations-sdk-1\.0\.0 .*my-app\/2\.0$/);
 });
+
+// The pipeline's passthrough hooks (ENGINE.md), which the original SDK's surface builds on: the
+// body text goes out byte for byte with only the id checked, and 2xx bodies go to `parse`.
+test('pipeline passthrough: body sent as given, 2xx to parse, errors from the engine', async () => {
+  const { createState, perform } = require('../lib/client');
+  const state = createState({ username: 'key', password: SECRET, baseUrl: api.url, maxRetries: 0 });
+  const seen = [];
+  const ctx = {
+    passthrough: true,
+    sent: () => {}, received: () => {}, result: () => assert.fail('result is not called when parse is given'),
+    parse: (res) => { seen.push(res.status); return JSON.parse(Buffer.from(res.body).toString('utf8')); },
+  };
+  const body = '{ "channel": "facebook", "type": "image", "media": "https://x.test/a.png", "extra": null }';
+  api.script = () => [200, '{"id": 42, "new_field": [1]}'];
+  assert.deepEqual(await perform(state, 'createSendMessage', USER_ID, body, null, ctx), { id: 42, new_field: [1] });
+  assert.equal(api.requests.at(-1).body, body);
+  assert.deepEqual(seen, [200]);
+  // Without a body: none is sent.
+  api.script = () => [201, '{}'];
+  await perform(state, 'createSendMessage', USER_ID, undefined, null, ctx);
+  assert.equal(api.requests.at(-1).body, '');
+  // Only the id is checked.
+  for (const id of [null, undefined, '  ']) {
+    const err = await perform(state, 'createSendMessage', id, body, null, ctx).then(() => assert.fail('resolved'), (e) => e);
+    assert.equal(err.code, 'invalid_input');
+    assert.equal(err.field, 'appUserId');
+  }
+  // A non-2xx goes through the engine's decode: the documented message and the raw body.
+  api.script = () => [400, 'nope'];
+  const err = await perform(state, 'createSendMessage', USER_ID, body, null, ctx).then(() => assert.fail('resolved'), (e) => e);
+  assert.ok(err instanceof sdk.BadRequestError);
+  assert.equal(err.message, 'The posted request is invalid or the account is not provisioned.');
+  assert.equal(err.body, 'nope');
+  assert.deepEqual(seen, [200, 201]);
+  state.transport.close();
+});

@@ -41,8 +41,10 @@ function runRequest(Engine, config, c) {
     checkError(configError, c.error, 'configError()');
     return;
   }
-  const body = c.body === undefined || c.body === null ? null : JSON.stringify(c.body);
-  const built = engine.request(c.op, c.id ?? null, body);
+  const body = typeof c.bodyJson === 'string' ? c.bodyJson
+    : c.body === undefined || c.body === null ? null : JSON.stringify(c.body);
+  const passthrough = c.passthrough === true;
+  const built = passthrough ? engine.request(c.op, c.id ?? null, body, true) : engine.request(c.op, c.id ?? null, body);
   if (c.request) {
     if ((built.error ?? null) !== null) fail(`unexpected error ${JSON.stringify(built.error)}`);
     sameJson({ method: built.method, url: built.url, headers: built.headers, body: built.body }, c.request, 'request');
@@ -50,6 +52,19 @@ function runRequest(Engine, config, c) {
     checkError(built.error, c.error, 'request()');
   } else {
     fail('request case has neither "request" nor "error"');
+  }
+  // The optional fast path (ENGINE.md) must build the same request, or the same error.
+  if (typeof engine.requestLine === 'function') {
+    const line = passthrough ? engine.requestLine(c.op, c.id ?? null, body, true) : engine.requestLine(c.op, c.id ?? null, body);
+    if (line.charCodeAt(0) === 123) {
+      if (!c.error) fail(`requestLine: unexpected error ${line}`);
+      checkError(JSON.parse(line).error, c.error, 'requestLine()');
+    } else {
+      if (!c.request) fail(`requestLine: expected an error, got ${JSON.stringify(line)}`);
+      const nl = line.indexOf('\n');
+      sameJson(nl < 0 ? { url: line, body: null } : { url: line.slice(0, nl), body: line.slice(nl + 1) },
+        { url: c.request.url, body: c.request.body }, 'requestLine');
+    }
   }
 }
 

@@ -38,8 +38,7 @@ class EngineTransport {
 
   /**
    * Runs the whole call. Resolves to `{ res }` (the final response) or `{ error }`; `onAttempt`
-   * gets `{ attempt, status, error, delayMs }` after each attempt, for the logger; `passthrough`
-   * sends the body as given (the compat surface).
+   * gets `{ attempt, status, error, delayMs }` after each attempt, for the logger.
    */
   async call(op, id, bodyJson, req, signal, timeoutMs, policy, onAttempt, passthrough = false) {
     const report = onAttempt === null ? undefined : (a) => {

@@ -199,7 +199,7 @@ test('any other body reaches the server as given, and its 400 reaches the callba
   assert.deepEqual(body, { channel: 'facebook', text: null, extra: null, metadata: { order: 7, note: null } }, "the caller's object is unchanged");
   assert.equal(calls[0][0].errorMessage, 'The posted request is invalid or the account is not provisioned.');
   assert.equal(calls[0][2].response.statusCode, 400);
-  api.script = null;
+  api.script = () => [200, '{"id":"42"}'];
   await lib.AppUsersController.getAppUserById(42);
   assert.equal(api.requests.at(-1).url, '/beta/conversations/users/42', 'a number id is sent as its text');
 });

@@ -70,7 +70,11 @@ const CASES = [
   { name: 'a message with an extra null key', call: send(USER_ID, { text: 'Hi', channel: 'facebook', extra: null }), reply: json(200, { channel: 'facebook', text: 'Hi' }), fixed: 'caller-body', ours: (o) => expect(o.bodyAfter, describeBody({ text: 'Hi', channel: 'facebook', extra: null })) },
   { name: 'a message with nested nulls', call: send(USER_ID, { text: 'Hi', channel: 'facebook', metadata: { a: null, b: [1, null], c: { d: null, e: 0 } } }), reply: json(200, { channel: 'facebook', text: 'Hi' }), fixed: 'caller-body', ours: (o) => expect(o.bodyAfter, describeBody({ text: 'Hi', channel: 'facebook', metadata: { a: null, b: [1, null], c: { d: null, e: 0 } } })) },
   { name: 'a BaseMessageDto with an extra property', call: send(USER_ID, model('BaseMessageDto', { text: 'Hi', channel: 'facebook' }, { priority: 'high' })), reply: json(200, { channel: 'facebook', text: 'Hi' }) },
-  { name: 'a BaseMessageDto without channel reaches the server, whose 400 reaches the callback', call: send(USER_ID, model('BaseMessageDto', { text: 'Hi' })), reply: json(400, { message: 'channel is required' }) },
+  {
+    name: 'a BaseMessageDto without channel reaches the server, whose 400 reaches the callback', call: send(USER_ID, model('BaseMessageDto', { text: 'Hi' })), reply: json(400, { message: 'channel is required' }),
+    fixed: 'caller-body',
+    ours: (o) => expect(o.bodyAfter, { class: 'BaseMessageDto', keys: [['text', 'Hi'], ['channel', null]] }),
+  },
   { name: 'a message without text reaches the server, whose 400 reaches the callback', call: send(USER_ID, { channel: 'facebook' }), reply: json(400, { message: 'text is required' }) },
   { name: 'no message body at all reaches the server', call: send(USER_ID, undefined), reply: json(400, { message: 'no body' }) },
   { name: 'a message body that is a string', call: send(USER_ID, 'Hello'), reply: json(400, { message: 'not an object' }) },

@@ -488,3 +488,19 @@ test('deep-path helpers: APIHelper, ModelFactory, ObjectMapper, BaseController',
     error: { errorMessage: 'The account is not provisioned.', errorCode: 400, errorResponse: 'b' }, response: null, context,
   });
 });
+
+test('lib/Http/Client/RequestClient sends an HttpRequest-shaped object and calls back (error, response, context)', async () => {
+  api.script = null;
+  const executeRequest = require('messagemedia-conversations-sdk/lib/Http/Client/RequestClient');
+  const HttpRequest = require('messagemedia-conversations-sdk/lib/Http/Request/HttpRequest');
+  const req = Object.assign(new HttpRequest(), {
+    method: 'GET', queryUrl: `${api.url}/beta/conversations/users`, headers: { accept: 'application/json' }, username: 'u', password: 'p',
+  });
+  const [error, response, context] = await new Promise((resolve) => executeRequest(req, (...args) => resolve(args)));
+  assert.equal(error, null);
+  assert.equal(response.statusCode, 200);
+  assert.deepEqual(JSON.parse(response.body), EXAMPLES.users);
+  assert.equal(context.request, req);
+  assert.equal(context.response, response);
+  assert.equal(api.requests.at(-1).headers.authorization, basic('u', 'p'));
+});

@@ -159,6 +159,8 @@ for (const [className, specs] of Object.entries(FIELDS)) {
  */
 function wireBody(body, model) {
   let value = body;
+  // The common case (a model with the base toJSON) in one pass: its wire form without nulls.
+  if (value instanceof Model && value.toJSON === Model.prototype.toJSON) return modelWire(value);
   if (value instanceof Model) value = value.toJSON();
   else if (value !== null && typeof value === 'object' && typeof value.toJSON === 'function' && !(value instanceof Date)) {
     value = value.toJSON('');
@@ -176,6 +178,21 @@ function wireBody(body, model) {
       if (i >= 0 && model.wires[i] !== key && !Object.prototype.hasOwnProperty.call(value, model.wires[i])) key = model.wires[i];
     }
     out[key] = typeof item !== 'object' ? item : clean(item);
+  }
+  return out;
+}
+
+/** What clean(model.toJSON()) gives, built directly (no intermediate object). */
+function modelWire(model) {
+  const out = {};
+  const { names, wires } = model.constructor;
+  const keys = Object.keys(model);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    const value = model[key];
+    if (value === null || value === undefined || typeof value === 'function') continue;
+    const i = names.indexOf(key);
+    out[i < 0 ? key : wires[i]] = typeof value !== 'object' ? value : clean(value);
   }
   return out;
 }

@@ -8,7 +8,7 @@ ADDON := $(NPM_DIR)/conversations.linux-x64-gnu.node
 # The wasm-bindgen-cli version must equal the wasm-bindgen crate's in Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
 
-.PHONY: bench bench-instructions test fuzz reliability postman rust-test lint addon node-deps node-test demo sandbox-bin package clean wasm wasm-tools chromium browser-test dashboard
+.PHONY: bench bench-instructions dropin-deps test fuzz reliability postman rust-test lint addon node-deps node-test demo sandbox-bin package clean wasm wasm-tools chromium browser-test dashboard
 
 ## Every test: formatting, lints, Rust, Node, fuzzing (bounded).
 test: lint rust-test node-test browser-test reliability postman fuzz
@@ -36,10 +36,20 @@ $(NPM_DIR)/node_modules/.package-lock.json: $(NPM_DIR)/package.json $(wildcard $
 	cd $(NPM_DIR) && npm ci --no-audit --no-fund
 	touch $@
 
-node-test: addon wasm node-deps sandbox-bin
-	node --test --test-concurrency=2 $(NPM_DIR)/test/
-	@echo "--- the same modern, compat and vector tests on the wasm engine"
-	CONVERSATIONS_ENGINE=wasm node --test --test-concurrency=2 $(NPM_DIR)/test/client.test.js $(NPM_DIR)/test/compat.test.js $(NPM_DIR)/test/vectors.test.js
+node-test: addon wasm node-deps sandbox-bin dropin-deps
+	node --test --test-concurrency=2 $(NPM_DIR)/test/ tests/dropin/
+	@echo "--- the same modern, compat, drop-in and vector tests on the wasm engine"
+	CONVERSATIONS_ENGINE=wasm node --test --test-concurrency=2 $(NPM_DIR)/test/client.test.js $(NPM_DIR)/test/compat.test.js $(NPM_DIR)/test/vectors.test.js tests/dropin/
+
+## The original SDK (../shared/original-sdk, read-only) copied into .tools/original-sdk with its three
+## runtime dependencies pinned by tests/dropin/original/: the oracle of the side-by-side suite.
+DROPIN_ORIGINAL := .tools/original-sdk
+dropin-deps: $(DROPIN_ORIGINAL)/node_modules/.package-lock.json
+$(DROPIN_ORIGINAL)/node_modules/.package-lock.json: tests/dropin/original/package.json tests/dropin/original/package-lock.json
+	rm -rf $(DROPIN_ORIGINAL) && mkdir -p $(DROPIN_ORIGINAL)
+	cp -r ../shared/original-sdk/lib ../shared/original-sdk/LICENSE $(DROPIN_ORIGINAL)/
+	cp tests/dropin/original/package.json tests/dropin/original/package-lock.json $(DROPIN_ORIGINAL)/
+	cd $(DROPIN_ORIGINAL) && npm ci --omit=dev --no-audit --no-fund
 
 ## The wasm engine into npm/wasm/ (prints its size): cargo (wasm-release profile), wasm-bindgen
 ## --target web, wasm-opt -Oz from the binaryen devDependency; see bindings-wasm/build.sh.

@@ -234,10 +234,17 @@ export declare const Configuration: {
   BASEURI: string;
   basicAuthUserName: string | undefined;
   basicAuthPassword: string | undefined;
+  /** Milliseconds each attempt may take, default 30000; 0 waits forever (as the original did). */
+  timeout: number;
+  /** Retries of a GET (or a request that never left), default 2; 0 sends once (as the original did). */
+  maxRetries: number;
 };
 
-/** Does nothing unless its methods are replaced; receives the compat calls' redacted events. */
-export declare const Logger: Required<LoggerLike>;
+/**
+ * Does nothing unless its methods are replaced; receives the compat calls' redacted events.
+ * `LogConfig()` is kept from the original and changes nothing (no console, no log file).
+ */
+export declare const Logger: Required<LoggerLike> & { LogConfig(): void };
 
 /** What the compat callback receives third. */
 export interface HttpContext {
@@ -246,9 +253,18 @@ export interface HttpContext {
 }
 export type Callback<T> = (error: ConversationsError | null, response: T | null, context: HttpContext) => void;
 
+/** A field of a model as the original listed it: its property and wire names. */
+export interface MappingInfo { name: string; realName: string; array?: boolean; type?: string }
+
 /** Base of the model classes: camelCase properties, `toJSON()` gives wire (snake_case) names. */
 declare class Model {
   toJSON(): Record<string, unknown>;
+  /** The wire name of a field, or null. */
+  mappingInfoContains(name: string): string | null;
+  static mappingInfo(): MappingInfo[];
+  static discriminatorMap(): Record<string, string>;
+  /** null for null or undefined, else the value. */
+  static getValue<T>(obj: T | null | undefined, defaultValue?: unknown): T | null;
 }
 type Init<T> = { [K in keyof T]?: T[K] } & Record<string, unknown>;
 
@@ -333,34 +349,42 @@ export declare class MessagesDto extends Model {
   constructor(obj?: Init<MessagesDto>);
   data?: MessageDto[];
 }
+/** A message as received on the wire (any further fields the API sends are kept). */
+export interface WireMessage { direction?: string; text?: string | null; channel?: string; timestamp?: string; [field: string]: unknown }
 export declare class GetAppUserMessagesResponse extends Model {
   constructor(obj?: Init<GetAppUserMessagesResponse>);
-  messages?: MessagesDto;
-  metadata?: { userId: string | null; accountId: string | null } | null;
+  /** As the server sent it. */
+  messages?: { data?: WireMessage[]; [field: string]: unknown };
+  /** As the server sent it (snake_case). */
+  metadata?: { user_id?: string | null; account_id?: string | null; [field: string]: unknown } | null;
 }
 
-/** A request body: a model instance or a plain object with camelCase or snake_case keys. */
-export type MessageBody = BaseMessageDto | { text: string; channel: string };
+/**
+ * A message body: a BaseMessageDto, or a plain object sent as given, null keys dropped (text,
+ * `{ type: 'image', media }`, `{ type: 'actions', text, actions }`, or a kind the API adds).
+ */
+export type MessageBody = BaseMessageDto | { channel: string; text?: string; type?: string; [field: string]: unknown };
 export type AccountBody =
   | ConfigureAccountRequest
   | ProvisionAccountRequest
   | { name: string; callbackUrl?: string | null }
   | { name: string; callback_url?: string | null };
 
-export declare const AppUsersController: {
-  createSendMessage(appUserId: string, body: MessageBody, callback?: Callback<SendMessageResponse>): Promise<SendMessageResponse>;
-  getAppUserMessages(appUserId: string, callback?: Callback<GetAppUserMessagesResponse>): Promise<GetAppUserMessagesResponse>;
-  getAppUserById(appUserId: string, callback?: Callback<GetAppUserByIdResponse>): Promise<GetAppUserByIdResponse>;
-  getAppUsers(callback?: Callback<GetAppUsersResponse>): Promise<GetAppUsersResponse>;
-};
+/** The original's controllers: classes with static methods. */
+export declare class AppUsersController {
+  static createSendMessage(appUserId: string, body: MessageBody, callback?: Callback<SendMessageResponse>): Promise<SendMessageResponse>;
+  static getAppUserMessages(appUserId: string, callback?: Callback<GetAppUserMessagesResponse>): Promise<GetAppUserMessagesResponse>;
+  static getAppUserById(appUserId: string, callback?: Callback<GetAppUserByIdResponse>): Promise<GetAppUserByIdResponse>;
+  static getAppUsers(callback?: Callback<GetAppUsersResponse>): Promise<GetAppUsersResponse>;
+}
 
-export declare const ConfigurationController: {
-  createConfigureAccount(body: AccountBody, callback?: Callback<ConfigureAccountResponse>): Promise<ConfigureAccountResponse>;
-};
+export declare class ConfigurationController {
+  static createConfigureAccount(body: AccountBody, callback?: Callback<ConfigureAccountResponse>): Promise<ConfigureAccountResponse>;
+}
 
-export declare const FacebookController: {
+export declare class FacebookController {
   /** Resolves with the raw response text (often ""). */
-  createIntegrateFacebookPage(facebookPageId: string, callback?: Callback<string>): Promise<string>;
-  getFacebookPages(callback?: Callback<GetFacebookPagesResponse>): Promise<GetFacebookPagesResponse>;
-  getFacebookAuthorisationURL(callback?: Callback<GetFacebookAuthorisationURLResponse>): Promise<GetFacebookAuthorisationURLResponse>;
-};
+  static createIntegrateFacebookPage(facebookPageId: string, callback?: Callback<string>): Promise<string>;
+  static getFacebookPages(callback?: Callback<GetFacebookPagesResponse>): Promise<GetFacebookPagesResponse>;
+  static getFacebookAuthorisationURL(callback?: Callback<GetFacebookAuthorisationURLResponse>): Promise<GetFacebookAuthorisationURLResponse>;
+}

@@ -22,7 +22,15 @@ class ConversationsError extends Error {
    *   field?: string | null, cause?: unknown }} info `headers`: the response's, lower-case names, when there was one
    */
   constructor(message, info) {
-    super(message);
+    super(message ?? '');
+    if (info === undefined || info === null) {
+      // `new APIException()` written for the original SDK: its fields were `reason` and `context`
+      // (both ''). Every error the SDK raises passes `info`.
+      this.reason = '';
+      this.context = '';
+      for (const name of ['code', 'status', 'body', 'field']) hidden(this, name, null);
+      return;
+    }
     // Field order matches the original APIException.
     this.errorMessage = message;
     this.errorCode = info.status ?? null;
@@ -33,6 +41,11 @@ class ConversationsError extends Error {
     hidden(this, 'headers', info.headers ?? null);
     hidden(this, 'field', info.field ?? null);
     if (info.cause !== undefined) hidden(this, 'cause', info.cause);
+  }
+
+  /** The original APIException's field table: empty. */
+  static mappingInfo() {
+    return [];
   }
 }
 

@@ -27,6 +27,9 @@ test('import { ConversationsClient } from the package name works and shares the 
       import { createRequire } from 'node:module';
       const cjs = createRequire(import.meta.url)('messagemedia-conversations-sdk');
       if (cjs.ConversationsClient !== ConversationsClient || lib.NotFoundError !== NotFoundError) throw new Error('two implementations');
+      const { default: Dto } = await import('messagemedia-conversations-sdk/lib/Models/BaseMessageDto.js');
+      const { default: deep } = await import('messagemedia-conversations-sdk/lib');
+      if (Dto !== lib.BaseMessageDto || deep !== lib || deep.AppUsersController !== AppUsersController) throw new Error('deep paths differ');
       const c = new ConversationsClient({ username: 'k', password: 'p', baseUrl: process.env.API_URL });
       const users = await c.listAppUsers();
       Configuration.BASEURI = process.env.API_URL;

@@ -41,7 +41,9 @@ test('npm pack → install without cargo on PATH → require and import work', {
   assert.equal(packed.code, 0, packed.out);
   const info = JSON.parse(packed.out.slice(packed.out.indexOf('[')));
   const files = info[0].files.map((f) => f.path).sort();
-  for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'index.d.mts', 'package.json', 'lib/client.js', 'lib/engine.js']) {
+  for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'index.d.mts', 'package.json', 'lib/client.js', 'lib/engine.js',
+    'lib/index.js', 'lib/configuration.js', 'lib/APIHelper.js', 'lib/Controllers/AppUsersController.js', 'lib/Models/BaseMessageDto.js',
+    'lib/Exceptions/APIException.js', 'lib/Http/Client/RequestClient.js']) {
     assert.ok(files.includes(f), `tarball lacks ${f}`);
   }
   assert.ok(files.some((f) => f.endsWith('.node')), 'tarball lacks the addon');
@@ -63,6 +65,23 @@ test('npm pack → install without cargo on PATH → require and import work', {
   `], { cwd: app, env: { ...env, API_URL: api.url } });
   assert.equal(cjs.code, 0, cjs.out);
   assert.match(cjs.out, /cjs 2/);
+
+  // The original SDK's deep paths, as its examples require them, from the installed copy.
+  const deep = await run(process.execPath, ['-e', `
+    const root = require('messagemedia-conversations-sdk');
+    const same = [
+      [require('messagemedia-conversations-sdk/lib'), root],
+      [require('messagemedia-conversations-sdk/lib/index.js'), root],
+      [require('messagemedia-conversations-sdk/lib/configuration'), root.Configuration],
+      [require('messagemedia-conversations-sdk/lib/Controllers/AppUsersController'), root.AppUsersController],
+      [require('messagemedia-conversations-sdk/lib/Models/BaseMessageDto.js'), root.BaseMessageDto],
+      [require('messagemedia-conversations-sdk/lib/Exceptions/APIException'), root.APIException],
+    ];
+    if (same.some(([a, b]) => a !== b)) throw new Error('a deep path is another object');
+    console.log('deep', typeof require('messagemedia-conversations-sdk/lib/APIHelper').cleanObject);
+  `], { cwd: app, env });
+  assert.equal(deep.code, 0, deep.out);
+  assert.match(deep.out, /deep function/);
 
   const esm = await run(process.execPath, ['--input-type=module', '-e', `
     import { ConversationsClient } from 'messagemedia-conversations-sdk';

@@ -91,7 +91,7 @@ test('the original documented usage of all 8 operations against the sandbox', as
   assert.equal(sent.text, 'Hi Robert');
   const history = await AppUsersController.getAppUserMessages(id);
   assert.deepEqual(history.messages.data.map((m) => [m.direction, m.text]), [['RECEIVED', 'Hello there'], ['SENT', 'Hi Robert']]);
-  assert.equal(history.metadata.userId, id);
+  assert.equal(history.metadata.user_id, id); // as the server sent it
 
   const notFound = await new Promise((resolve) => {
     AppUsersController.getAppUserMessages('ghost', (err) => resolve(err));

@@ -32,7 +32,7 @@ const flag = (name, dflt) => {
   const i = args.indexOf(name);
   return i === -1 ? dflt : Number(args.splice(i, 2)[1]);
 };
-const ROUNDS = flag('--rounds', 40);
+const ROUNDS = flag('--rounds', 30);
 const LOADS = flag('--loads', 15);
 const PKG = path.resolve(args[0] ?? path.join(ROOT, 'npm'));
 const log = (msg) => process.stderr.write(`[bench browser] ${msg}\n`);
@@ -191,7 +191,13 @@ async function perCall(browser, base) {
   await page.waitForFunction(() => window.__ready === true);
   // Short batches, the two variants back to back in alternating order: a per-pair ratio sees the
   // same machine load on both sides.
-  const modes = { seq: { inFlight: 1, n: 50 }, par: { inFlight: 64, n: 256 } };
+  // The renderer main thread's busy time per call (CDP Performance.getMetrics TaskDuration): the
+  // page's own CPU, far less disturbed by other load than wall time (network service excluded).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  const cpu = {};
+  const modes = { seq: { inFlight: 1, n: 40 }, par: { inFlight: 64, n: 128 } };
   const variants = ['raw fetch', 'sdk modern'];
   const samples = {};
   // Warm-up: JIT, connections, the engine.
@@ -201,9 +207,13 @@ async function perCall(browser, base) {
       for (let round = 0; round < ROUNDS; round++) {
         const order = round % 2 === 0 ? variants : [...variants].reverse();
         for (const v of order) {
+          const before = await busy();
           const us = await page.evaluate(([a, b, c, d]) => window.__measure(a, b, c, d), [v, op, n, inFlight]);
+          const cpuUs = (((await busy()) - before) * 1e6) / n;
           ((samples[mode] ??= {})[op] ??= {})[v] ??= [];
           samples[mode][op][v].push(us);
+          ((cpu[mode] ??= {})[op] ??= {})[v] ??= [];
+          cpu[mode][op][v].push(cpuUs);
         }
       }
     }
@@ -216,6 +226,8 @@ async function perCall(browser, base) {
       const ratios = vs['sdk modern'].map((x, i) => x / rawUs[i]);
       ((out[mode] ??= {})[op] = {
         'raw fetch': summary(rawUs), 'sdk modern': summary(vs['sdk modern']), ratio: median(ratios), ratioSpread: summary(ratios),
+        cpuRatio: median(cpu[mode][op]['sdk modern'].map((x, i) => x / cpu[mode][op]['raw fetch'][i])),
+        'raw fetch cpu': summary(cpu[mode][op]['raw fetch']), 'sdk modern cpu': summary(cpu[mode][op]['sdk modern']),
       });
     }
   }

@@ -136,15 +136,28 @@ const DATA = '${text}';
 
 /** The engine's .wasm bytes (decoded on each call: the caller instantiates once). */
 export function wasmBytes() {
-  const index = new Uint8Array(128);
-  for (let i = 0; i < ${ALPHABET.length}; i++) index[ALPHABET.charCodeAt(i)] = i;
   const byte = new Uint8Array(256);
   for (let i = 0; i < 256; i++) byte[i] = parseInt(ORDER.slice(2 * i, 2 * i + 2), 16);
+  // By character code: its byte (one-character codes), where its range starts (the two escape
+  // characters, else -1), its position in ALPHABET (second characters).
+  const one = new Uint8Array(128);
+  const escape = new Int16Array(128).fill(-1);
+  const position = new Uint8Array(128);
+  for (let i = 0; i < ${ALPHABET.length}; i++) {
+    const c = ALPHABET.charCodeAt(i);
+    position[c] = i;
+    if (i < ${SINGLE}) one[c] = byte[i];
+    else escape[c] = ${SINGLE} + (i - ${SINGLE}) * ${ALPHABET.length};
+  }
+  // ASCII text → its codes natively; the loop reads a typed array (faster than charCodeAt while
+  // it still runs in the interpreter: it runs once).
+  const codes = new TextEncoder().encode(DATA);
   const out = new Uint8Array(${wasm.length});
   let o = 0;
-  for (let i = 0; i < DATA.length; i++) {
-    const k = index[DATA.charCodeAt(i)];
-    out[o++] = k < ${SINGLE} ? byte[k] : byte[${SINGLE} + (k - ${SINGLE}) * ${ALPHABET.length} + index[DATA.charCodeAt(++i)]];
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    const e = escape[c];
+    out[o++] = e < 0 ? one[c] : byte[e + position[codes[++i]]];
   }
   return out;
 }

@@ -39,7 +39,6 @@ const TOOL_ENV = {
   WRANGLER_LOG_PATH: path.join(WORK, 'home', 'wrangler-logs'),
   NO_UPDATE_NOTIFIER: '1',
   DO_NOT_TRACK: '1',
-  NODE_ENV: 'production',
 };
 
 // ---------------------------------------------------------------------------------------------

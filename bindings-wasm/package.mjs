@@ -95,7 +95,6 @@ export default load('index');
 `;
 }
 
-
 /** The glue for entries that instantiate from bytes or a module: its only `import.meta` removed. */
 function withoutDefaultUrl(source) {
   const line = "module_or_path = new URL('conversations_bg.wasm', import.meta.url);";
@@ -110,6 +109,7 @@ function withoutDefaultUrl(source) {
 const ALPHABET = [...Array(95).keys()].map((i) => String.fromCharCode(32 + i)).filter((c) => !'\'"`\\$<'.includes(c)).join('');
 // The last two characters start a two-character code; the rest are one byte each.
 const SINGLE = ALPHABET.length - 2;
+if (SINGLE + 2 * ALPHABET.length < 256) fail('the alphabet is too small for 256 byte values');
 
 /**
  * The .wasm as a JS module: each byte becomes one character (the SINGLE most frequent byte

@@ -3,7 +3,9 @@
 // Bundled apps run in headless Chromium (/usr/bin/chromium via playwright-core); Node, Bun, Deno
 // and workerd run the app themselves. The tools are this folder's devDependencies (pinned, with a
 // lockfile, installed by the Makefile). Prints a table and the closing line "N passed, N failed";
-// exits 1 when a case fails.
+// exits 1 when a case fails. The table's "first call ms" is what the app measured (new client →
+// first response) while other cases build beside it: a sign of life, not a benchmark (that is
+// bench/browser.mjs).
 //
 //   node tests/bundlers/run.mjs [case ...]     (default: every case)
 //   BUNDLERS_JOBS=n                            builds at once (default 2: CI has 2 cores)

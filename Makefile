@@ -8,10 +8,10 @@ ADDON := $(NPM_DIR)/conversations.linux-x64-gnu.node
 # The wasm-bindgen-cli version must equal the wasm-bindgen crate's in Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
 
-.PHONY: bench bench-instructions dropin-deps test fuzz reliability postman rust-test lint addon node-deps node-test demo sandbox-bin package clean wasm wasm-tools chromium browser-test dashboard
+.PHONY: bench bench-instructions dropin-deps test fuzz reliability postman rust-test lint addon node-deps node-test demo sandbox-bin package clean wasm wasm-tools chromium browser-test dashboard bundlers bundler-tools
 
 ## Every test: formatting, lints, Rust, Node, fuzzing (bounded).
-test: lint rust-test node-test browser-test reliability postman fuzz
+test: lint rust-test node-test browser-test bundlers reliability postman fuzz
 
 lint: wasm-tools
 	$(CARGO) fmt --all -- --check
@@ -67,6 +67,20 @@ chromium:
 ## The browser build in headless Chromium: vectors, browser safety, errors, the dashboard end to end.
 browser-test: wasm chromium node-deps sandbox-bin
 	node --test --test-concurrency=1 tests/browser/
+
+## The packed tarball in every bundler and runtime at zero configuration, each app calling the
+## sandbox (tests/bundlers/run.mjs): esbuild, Vite 5/6/current (build and dev), webpack 5, Rollup,
+## Parcel, bun build, a Web Worker (in Chromium); Node CJS/ESM, Bun, Deno, workerd. Prints a table.
+## The tools are tests/bundlers/package.json's, pinned by its lockfile.
+BUNDLERS_DIR := tests/bundlers
+bundlers: wasm chromium node-deps sandbox-bin bundler-tools
+	scripts/package.sh
+	node $(BUNDLERS_DIR)/run.mjs
+
+bundler-tools: $(BUNDLERS_DIR)/node_modules/.package-lock.json
+$(BUNDLERS_DIR)/node_modules/.package-lock.json: $(BUNDLERS_DIR)/package.json $(BUNDLERS_DIR)/package-lock.json
+	cd $(BUNDLERS_DIR) && npm ci --no-audit --no-fund
+	touch $@
 
 ## examples/dashboard/ over a sandbox with the demo world; prints the URL to open.
 dashboard: wasm sandbox-bin

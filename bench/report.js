@@ -35,6 +35,9 @@ function keyFigures(r) {
     decodeRatio: r.decode.native?.history.ratio ?? null,
     decodeRatioWasm: r.decode.wasm?.history.ratio ?? null,
     wasmGzipKB: r.wasmGzipBytes ? r.wasmGzipBytes / 1000 : null,
+    browserVsFetchSeq: r.browser ? Math.max(...OPS.map((op) => r.browser.percall.seq[op].ratio)) : null,
+    browserVsFetchPar: r.browser ? Math.max(...OPS.map((op) => r.browser.percall.par[op].ratio)) : null,
+    browserTotalGzipKB: r.browser ? r.browser.entries.find((e) => e.name.includes('(default)')).totalGzip / 1000 : null,
     rssGrowthSettledMiB: r.memory ? rssGrowth(r.memory, 'settled') : null,
     rssGrowthMiB: r.memory ? rssGrowth(r.memory, 'loaded') : null,
     rssGrowthOverRawMiB: r.memory && r.memoryRaw ? rssGrowth(r.memory, 'loaded') - rssGrowth(r.memoryRaw, 'loaded') : null,
@@ -73,6 +76,9 @@ const TARGETS = [
   ['decode 10k-message history / JSON.parse (native)', 'decodeRatio', '≤ 2.0', (x) => x <= 2.0, 2],
   ['decode 10k-message history / JSON.parse (wasm)', 'decodeRatioWasm', '≤ 2.0', (x) => x <= 2.0, 2],
   ['wasm gzipped, KB', 'wasmGzipKB', '≤ 60 KB', (x) => x <= 60, 1],
+  ['per-call, wasm engine in Chromium / hand-written fetch (sequential, worst op)', 'browserVsFetchSeq', '≤ 1.10', (x) => x <= 1.10, 2],
+  ['… same, 64 in flight', 'browserVsFetchPar', '≤ 1.10', (x) => x <= 1.10, 2],
+  ['what a browser downloads for the default entry (esbuild --minify bundle, wasm inlined), gzip, KB', 'browserTotalGzipKB', '≤ 75 KB', (x) => x <= 75, 1],
   ['RSS growth 1k → 100k calls, MiB (package, settled: 6 s idle + full GC)', 'rssGrowthSettledMiB', '< 5 MiB', (x) => x < 5, 2],
   ['… same, right after the calls (V8 young generation still enlarged)', 'rssGrowthMiB', '—', () => true, 2],
   ['… same right after the calls, beyond the same calls made with node:http by hand, MiB', 'rssGrowthOverRawMiB', '—', () => true, 2],
@@ -196,6 +202,35 @@ function render(r, baseline) {
     }
   }
   L.push('');
+  if (r.browser) {
+    const b = r.browser;
+    L.push('## 6. Browser (headless Chromium, issue #14)', '');
+    L.push(`${b.chromium}. bench/browser.mjs: one local server answers the page, the bundle and the API (same origin). `
+      + 'Each entry option is bundled by esbuild (--bundle --minify) into a page that makes one client and one call; '
+      + `first call = navigation start → the call's result, median (p25–p75) of ${b.loads} fresh loads (new context: no cache). `
+      + '"client" is the time `new ConversationsClient` takes (where the inlined options decode and compile the module).', '');
+    L.push('| browser entry option | JS raw | JS gzip | .wasm raw | .wasm gzip | total gzip | module evaluated, ms | client, ms | first call, ms |');
+    L.push('|---|---|---|---|---|---|---|---|---|');
+    for (const e of b.entries) {
+      L.push(`| ${e.name} | ${kib(e.jsBytes)} | ${kib(e.jsGzip)} | ${e.wasmBytes ? kib(e.wasmBytes) : '—'} | ${e.wasmGzip ? kib(e.wasmGzip) : '—'} `
+        + `| ${kib(e.totalGzip)} (${f(e.totalGzip / 1000, 1)} KB) | ${f(e.evaluatedMs.median, 0)} | ${f(e.clientMs.median, 1)} | ${us(e.firstCallMs)} |`);
+    }
+    L.push('');
+    L.push(`Per call (µs, median and p25–p75 of ${b.rounds} pairs of batches; ratio = median of per-pair ratios): the package's client `
+      + '(`sdk modern`, the wasm engine doing its own fetch) against a hand-written `fetch` with the same headers, status check and JSON parse.', '');
+    L.push('"Renderer task µs/call" is the page main thread\'s time inside tasks (CDP `Performance.getMetrics` TaskDuration) per call: '
+      + 'wall time, so also stretched by other load, but blind to the network service and the server.', '');
+    L.push('| op | mode | raw fetch µs/call | sdk modern µs/call | sdk / raw fetch | renderer task µs/call, raw / sdk | ratio |', '|---|---|---|---|---|---|---|');
+    for (const [mode, label] of [['seq', 'sequential'], ['par', '64 in flight']]) {
+      for (const op of OPS) {
+        const row = b.percall[mode][op];
+        L.push(`| ${op} | ${label} | ${us(row['raw fetch'])} | ${us(row['sdk modern'])} | ${f(row.ratio)} (${f(row.ratioSpread.p25)}–${f(row.ratioSpread.p75)}) `
+          + `| ${f(row['raw fetch cpu']?.median, 0)} / ${f(row['sdk modern cpu']?.median, 0)} | ${f(row.cpuRatio)} |`);
+      }
+    }
+    L.push('');
+  }
+
   return `${L.join('\n')}\n`;
 }
 

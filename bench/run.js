@@ -214,6 +214,13 @@ async function main() {
       log('rust: client vs raw reqwest, criterion decode');
       r.rust = rustBenches(server.url);
     }
+    // The wasm engine in Chromium (issue #14): the browser entry's options and per-call cost.
+    if (pkg.wasm !== null && fs.existsSync('/usr/bin/chromium')) {
+      log('browser: entry options and per-call in headless Chromium');
+      r.browser = runJson(process.execPath, [path.join(__dirname, 'browser.mjs'), pkg.pkgDir, ...(QUICK ? ['--rounds', '10', '--loads', '5'] : [])]);
+    } else {
+      log('browser rows are n/a (no wasm build or no /usr/bin/chromium)');
+    }
     if (pkg.wasm !== null) {
       const raw = fs.readFileSync(pkg.wasm);
       r.wasmBytes = raw.length;

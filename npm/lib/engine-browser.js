@@ -1,21 +1,31 @@
 'use strict';
 
-// The browser build's engine slot (it replaces engine.js, which reads files with node:fs). The
-// wasm entry (browser.mjs) instantiates the module and hands its Engine class here before any
-// client can exist.
+// The browser build's engine slot (it replaces engine.js, which reads files with node:fs). Each
+// wasm entry (browser.mjs and the entries built from it) registers how to get the Engine class;
+// it is loaded when the first client is made, so importing the package compiles nothing.
 
+let load = null;
 let Engine = null;
 let defaultBase;
 
-/** @param {new (config: object) => any} cls the wasm Engine class */
-function useEngine(cls) {
-  Engine = cls;
+/** @param {() => new (config: object) => any} loader returns the wasm Engine class (instantiating the module once) */
+function useEngine(loader) {
+  load = loader;
+  Engine = null;
 }
 
 /** @returns {new (config: object) => any} */
 function getEngine() {
-  if (Engine === null) {
+  if (Engine !== null) return Engine;
+  if (load === null) {
     const err = new Error('messagemedia-conversations-sdk: the wasm engine is not initialised (import the package entry, not lib/)');
+    err.code = 'ERR_CONVERSATIONS_NO_ENGINE';
+    throw err;
+  }
+  try {
+    Engine = load();
+  } catch (cause) {
+    const err = new Error(`messagemedia-conversations-sdk: the wasm engine could not be instantiated: ${cause && cause.message}`, { cause });
     err.code = 'ERR_CONVERSATIONS_NO_ENGINE';
     throw err;
   }

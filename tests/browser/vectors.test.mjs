@@ -15,8 +15,9 @@ test('conformance vectors in Chromium', { timeout: 120_000 }, async (t) => {
   t.after(async () => { await chrome.close(); await web.close(); });
   const page = await openPage(chrome.browser, `${web.url}/tests/browser/page.html`);
   const results = await page.evaluate(async (names) => {
-    // The browser entry initialises the wasm module; its Engine class is the glue's export.
-    const [{ runFile }] = await Promise.all([import('/tests/vectors/runner.mjs'), import('/npm/browser.mjs')]);
+    // The ./streamed entry awaits the module's instantiation (browser.mjs instantiates on the first
+    // client), so the glue's Engine class is ready to use directly.
+    const [{ runFile }] = await Promise.all([import('/tests/vectors/runner.mjs'), import('/npm/wasm/streamed.mjs')]);
     const { Engine } = await import('/npm/wasm/conversations.js');
     const out = {};
     for (const name of names) {

@@ -1,0 +1,10 @@
+// The page's app over the ./streamed entry (otherwise index.js): the sandbox's URL and credentials
+// come in the query string; the result goes to window.__result for the runner.
+import * as sdk from 'messagemedia-conversations-sdk/streamed';
+import { check } from './check.js';
+
+const q = new URLSearchParams(location.search);
+check(sdk, { baseUrl: q.get('api'), username: q.get('key'), password: q.get('secret') }).then(
+  (result) => { window.__result = result; },
+  (err) => { window.__result = { error: `${err && err.name}: ${err && err.message}` }; },
+).finally(() => { document.body.textContent = JSON.stringify(window.__result); });

@@ -179,6 +179,11 @@ export declare class ConversationsClient {
   /** Closes idle keep-alive sockets. */
   close(): void;
   toJSON(): { baseUrl: string };
+  /**
+   * New inbound (RECEIVED) messages, found by polling: each poll lists the app users (1 call),
+   * then each user's messages (1 call per user). De-duplicated across polls; ends when `signal` aborts.
+   */
+  watchInbound(options?: import('./lib/callback').WatchInboundOptions): AsyncIterableIterator<import('./lib/callback').InboundMessage>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,3 +325,6 @@ export declare const FacebookController: {
   getFacebookPages(callback?: Callback<GetFacebookPagesResponse>): Promise<GetFacebookPagesResponse>;
   getFacebookAuthorisationURL(callback?: Callback<GetFacebookAuthorisationURLResponse>): Promise<GetFacebookAuthorisationURLResponse>;
 };
+
+// Inbound callbacks (lib/callback.js).
+export * from './lib/callback';

@@ -24,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+pub mod callback;
 pub mod config;
 pub mod decode;
 pub mod engine;

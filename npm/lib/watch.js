@@ -101,7 +101,10 @@ function watchInbound(client, options) {
         if (transient(err)) continue; // the client already retried; try again next poll
         throw err;
       }
-      for (const item of batch) yield item;
+      for (const item of batch) {
+        if (signal && signal.aborted) return;
+        yield item;
+      }
     }
   })();
 }

@@ -29,7 +29,7 @@ export interface SimulatedInbound {
 export interface SimulatedInboundResult {
   appUserId: string;
   message: { direction: string; text: string | null; channel: string; timestamp: string; [field: string]: unknown };
-  /** The callback event as the sandbox delivers it (snake_case keys camelCased). */
+  /** The callback body exactly as the sandbox delivers it (snake_case wire format): parseCallback(event) reads it. */
   event: Record<string, unknown>;
   /** null when the account has no callback URL. */
   deliveryId: number | null;
@@ -38,6 +38,7 @@ export interface SimulatedInboundResult {
 export interface Delivery {
   id: number;
   url: string;
+  /** The callback body as delivered (snake_case wire format). */
   event: Record<string, unknown>;
   createdAt: string;
   attempts: number;

@@ -44,10 +44,12 @@ function noSandbox(why) {
 
 const snake = (key) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const camel = (key) => key.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+// The control endpoints' answers in camelCase, except `event`: that is the callback body exactly
+// as delivered (the wire format), e.g. to feed parseCallback or a handler in a test.
 function camelDeep(value) {
   if (Array.isArray(value)) return value.map(camelDeep);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), camelDeep(v)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), k === 'event' ? v : camelDeep(v)]));
 }
 
 function checkStartOptions(options) {

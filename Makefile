@@ -11,7 +11,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version 
 .PHONY: bench bench-instructions test fuzz reliability rust-test lint addon node-deps node-test demo sandbox-bin package clean wasm wasm-tools chromium browser-test dashboard
 
 ## Every test: formatting, lints, Rust, Node, fuzzing (bounded).
-test: lint rust-test node-test browser-test reliability fuzz
+test: lint rust-test node-test browser-test reliability fuzz inbound-test
 
 lint: wasm-tools
 	$(CARGO) fmt --all -- --check
@@ -75,6 +75,13 @@ fuzz:
 
 sandbox-bin:
 	$(CARGO) build -p conversations-sandbox
+
+## Inbound (issue 16): the packed tarball in a fresh project without Rust (sandbox, callback
+## receiver, fetch handler, watchInbound, npx), and the receiver examples and quickstart.
+## The callback handler's own suite (npm/test/callback.test.js) runs in node-test.
+.PHONY: inbound-test
+inbound-test: addon node-deps sandbox-bin package
+	node --test --test-concurrency=1 tests/inbound/
 
 examples/node/node_modules/.package-lock.json: examples/node/package.json
 	cd examples/node && npm install --no-audit --no-fund --no-package-lock

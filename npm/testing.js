@@ -27,7 +27,15 @@ function sandboxBinary() {
     return fromEnv;
   }
   const shipped = path.join(__dirname, 'bin', `conversations-sandbox-${process.platform}-${process.arch}`);
-  if (fs.existsSync(shipped)) return shipped;
+  if (fs.existsSync(shipped)) {
+    // Some package managers drop the executable bit of files that are not `bin` entries.
+    try {
+      fs.accessSync(shipped, fs.constants.X_OK);
+    } catch {
+      try { fs.chmodSync(shipped, 0o755); } catch (err) { throw noSandbox(`${shipped} is not executable and cannot be made so (${err.code})`); }
+    }
+    return shipped;
+  }
   // Inside the SDK's repository (npm/ next to target/): the build `make sandbox-bin` makes.
   const dev = path.join(__dirname, '..', 'target', 'debug', 'conversations-sandbox');
   if (fs.existsSync(path.join(__dirname, '..', 'sandbox', 'Cargo.toml')) && fs.existsSync(dev)) return dev;

@@ -46,7 +46,7 @@ export interface MessageReceivedEvent extends CallbackEventBase {
   message: CallbackMessage;
 }
 
-/** Any event; narrow on `type`: `if (event.type === 'message.received') event.message.text`. */
+/** Any event. For `message.received`, `appUser` and `message` are always present. */
 export type CallbackEvent = MessageReceivedEvent | (CallbackEventBase & { type: string & {} });
 
 /** What a verifier sees: the parts MessageMedia's signed webhooks sign (request line, Date, body). */

@@ -292,3 +292,33 @@ test('watchInbound yields new inbound messages once, across polls, and stops on 
   const wrong = sandbox.client({ password: 'wrong' }).watchInbound({ intervalMs: 10 });
   await assert.rejects(wrong.next(), (e) => e.status === 401);
 });
+
+test('the inbound .d.ts (callbacks, watchInbound, /testing) compile under --strict from CJS and ESM', { timeout: 60_000 }, (t) => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const { spawnSync } = require('node:child_process');
+  const tsc = path.join(__dirname, '..', 'node_modules', 'typescript', 'bin', 'tsc');
+  assert.ok(fs.existsSync(tsc), 'typescript is a devDependency: run make node-deps');
+  // A project that installs the package by name, so its `exports` (and ./testing) are what resolve.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conv-inbound-types-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(dir, 'node_modules', '@types'), { recursive: true });
+  fs.symlinkSync(path.join(__dirname, '..'), path.join(dir, 'node_modules', 'messagemedia-conversations-sdk'), 'dir');
+  fs.symlinkSync(path.join(__dirname, '..', 'node_modules', '@types', 'node'), path.join(dir, 'node_modules', '@types', 'node'), 'dir');
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"types-check","private":true}');
+  for (const f of ['ok.ts', 'ok.mts']) fs.copyFileSync(path.join(__dirname, 'inbound-types', f), path.join(dir, f));
+  const flags = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'node16', '--moduleResolution', 'node16', '--types', 'node'];
+  const ok = spawnSync(process.execPath, [tsc, ...flags, 'ok.ts', 'ok.mts'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  // And misuse is caught: a handler option of the wrong type, a sandbox option that does not exist.
+  fs.writeFileSync(path.join(dir, 'bad.ts'), `
+    import { createCallbackHandler } from 'messagemedia-conversations-sdk';
+    import { startSandbox } from 'messagemedia-conversations-sdk/testing';
+    createCallbackHandler(() => {}, { maxAgeMs: '5m' });
+    startSandbox({ seedDemo: true, colour: 'red' });
+  `);
+  const bad = spawnSync(process.execPath, [tsc, ...flags, 'bad.ts'], { cwd: dir, encoding: 'utf8' });
+  const lines = [...(bad.stdout + bad.stderr).matchAll(/^bad\.ts\((\d+),/gm)].map((m) => Number(m[1]));
+  assert.deepEqual([...new Set(lines)], [4, 5], bad.stdout + bad.stderr);
+});

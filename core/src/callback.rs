@@ -33,7 +33,9 @@
 //! # Ok::<(), conversations_core::callback::CallbackError>(())
 //! ```
 
+use crate::json::Reader;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::fmt;
 
 /// The event type of an inbound message.
@@ -101,30 +103,14 @@ pub struct CallbackEvent {
     pub extra: Map<String, Value>,
     /// The whole body as parsed: nothing the server sent is lost.
     pub raw: Value,
+    dedup_key: String,
 }
 
 impl CallbackEvent {
     /// A key that is equal for redeliveries of the same event: the event's `id` when it has one,
     /// else its type, account, user, message direction, timestamp and text.
-    pub fn dedup_key(&self) -> String {
-        if let Some(Value::String(id)) = self.extra.get("id") {
-            return format!("id:{id}");
-        }
-        let parts = [
-            Some(self.event_type.as_str()),
-            self.account_id.as_deref(),
-            self.app_user.as_ref().map(|u| u.id.as_str()),
-            self.message.as_ref().and_then(|m| m.direction.as_deref()),
-            self.message.as_ref().and_then(|m| m.timestamp.as_deref()),
-            self.message.as_ref().and_then(|m| m.text.as_deref()),
-        ];
-        Value::Array(
-            parts
-                .iter()
-                .map(|p| p.map_or(Value::Null, |s| Value::String(s.to_owned())))
-                .collect(),
-        )
-        .to_string()
+    pub fn dedup_key(&self) -> &str {
+        &self.dedup_key
     }
 }
 
@@ -194,89 +180,189 @@ fn not_an_event(why: impl fmt::Display) -> CallbackError {
     )
 }
 
-/// Takes an optional string field out of `obj`; any other JSON type than string or null is refused.
-fn take_str(
-    obj: &mut Map<String, Value>,
-    key: &str,
+/// One object's fields as read: the known ones, and the others as written.
+struct Fields<'a> {
+    known: Vec<(&'static str, Option<Cow<'a, str>>)>,
+    extra: Vec<(Cow<'a, str>, &'a str)>,
+}
+
+impl<'a> Fields<'a> {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.known
+            .iter()
+            .find(|(k, _)| *k == name)
+            .and_then(|(_, v)| v.as_deref())
+    }
+
+    fn take(&mut self, name: &str) -> Option<String> {
+        self.known
+            .iter_mut()
+            .find(|(k, _)| *k == name)
+            .and_then(|(_, v)| v.take())
+            .map(Cow::into_owned)
+    }
+}
+
+/// A body read without building a tree: borrowed from the text, so the engine's JSON output
+/// needs no JSON library beyond core's reader (the browser build stays small).
+struct Scanned<'a> {
+    top: Fields<'a>,
+    app_user: Option<Fields<'a>>,
+    message: Option<Fields<'a>>,
+    /// The `id` field, when it is a string (the de-duplication key).
+    id: Option<Cow<'a, str>>,
+}
+
+const TOP: [&str; 3] = ["type", "account_id", "page_id"];
+const USER: [&str; 3] = ["id", "given_name", "surname"];
+const MESSAGE: [&str; 4] = ["direction", "text", "channel", "timestamp"];
+
+/// A string field (or null); any other JSON type is not what the contract says.
+fn string_or_null<'a>(
+    r: &mut Reader<'a>,
     at: &str,
-) -> Result<Option<String>, CallbackError> {
-    match obj.remove(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(not_an_event(format_args!("{at}{key} must be a string"))),
-    }
-}
-
-fn take_object(
-    obj: &mut Map<String, Value>,
     key: &str,
-) -> Result<Option<Map<String, Value>>, CallbackError> {
-    match obj.remove(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(o)) => Ok(Some(o)),
-        Some(_) => Err(not_an_event(format_args!("{key} must be an object"))),
+) -> Result<Option<Cow<'a, str>>, Refusal> {
+    match r.peek() {
+        Some(b'"') => Ok(Some(r.string()?)),
+        Some(b'n') => {
+            r.null()?;
+            Ok(None)
+        }
+        _ => Err(Refusal::Event(format!("{at}{key} must be a string"))),
     }
 }
 
-/// Parses a callback body (UTF-8 JSON) into an event. See the module docs for what is accepted.
-pub fn parse(body: &[u8]) -> Result<CallbackEvent, CallbackError> {
-    let raw: Value = serde_json::from_slice(body).map_err(|e| {
+/// Why a scan stopped: a syntax error (the body is not JSON) or a shape error.
+enum Refusal {
+    Json,
+    Event(String),
+}
+
+impl From<crate::json::JsonError> for Refusal {
+    fn from(_: crate::json::JsonError) -> Self {
+        Refusal::Json
+    }
+}
+
+fn fields<'a>(
+    r: &mut Reader<'a>,
+    names: &'static [&'static str],
+    at: &str,
+    mut nested: impl FnMut(&mut Reader<'a>, &str) -> Result<bool, Refusal>,
+) -> Result<Fields<'a>, Refusal> {
+    let mut out = Fields {
+        known: names.iter().map(|n| (*n, None)).collect(),
+        extra: Vec::new(),
+    };
+    let mut failure = None;
+    let result = r.object(|r, key| {
+        let step = (|| {
+            if let Some(i) = names.iter().position(|n| *n == key) {
+                out.known[i].1 = string_or_null(r, at, key)?;
+            } else if !nested(r, key)? {
+                let raw = r.raw_value()?;
+                out.extra.push((Cow::Owned(key.to_owned()), raw));
+            }
+            Ok(())
+        })();
+        step.map_err(|e: Refusal| {
+            let err = r.error("stopped");
+            failure = Some(e);
+            err
+        })
+    });
+    match (result, failure) {
+        (_, Some(refusal)) => Err(refusal),
+        (Err(_), None) => Err(Refusal::Json),
+        (Ok(()), None) => Ok(out),
+    }
+}
+
+fn object_or_null<'a>(
+    r: &mut Reader<'a>,
+    names: &'static [&'static str],
+    key: &str,
+) -> Result<Option<Fields<'a>>, Refusal> {
+    match r.peek() {
+        Some(b'{') => Ok(Some(fields(r, names, &format!("{key}."), |_, _| {
+            Ok(false)
+        })?)),
+        Some(b'n') => {
+            r.null()?;
+            Ok(None)
+        }
+        _ => Err(Refusal::Event(format!("{key} must be an object"))),
+    }
+}
+
+fn scan(body: &[u8]) -> Result<(&str, Scanned<'_>), CallbackError> {
+    let not_json = |why: &dyn fmt::Display| {
         CallbackError::new(
             CallbackErrorKind::NotJson,
-            format!("The callback body is not JSON ({e}); expected a Conversations event object."),
+            format!(
+                "The callback body is not JSON ({why}); expected a Conversations event object."
+            ),
         )
-    })?;
-    let Value::Object(mut obj) = raw.clone() else {
+    };
+    let text = std::str::from_utf8(body).map_err(|e| not_json(&e))?;
+    // Syntax first: a body that is not JSON at all says so, whatever its first fields are.
+    let mut check = Reader::new(text);
+    check
+        .skip()
+        .and_then(|()| check.finish())
+        .map_err(|e| not_json(&e))?;
+    let mut r = Reader::new(text);
+    if r.peek() != Some(b'{') {
         return Err(not_an_event("expected a JSON object"));
-    };
-    let event_type = match obj.remove("type") {
-        Some(Value::String(t)) if !t.trim().is_empty() => t,
-        _ => return Err(not_an_event("\"type\" must be a non-empty string")),
-    };
-    let kind = match event_type.as_str() {
-        MESSAGE_RECEIVED => EventKind::MessageReceived,
-        other => EventKind::Other(other.to_owned()),
-    };
-    let account_id = take_str(&mut obj, "account_id", "")?;
-    let page_id = take_str(&mut obj, "page_id", "")?;
-    let app_user = match take_object(&mut obj, "app_user")? {
-        None => None,
-        Some(mut u) => {
-            let id = take_str(&mut u, "id", "app_user.")?
-                .ok_or_else(|| not_an_event("app_user.id is missing"))?;
-            Some(CallbackUser {
-                id,
-                given_name: take_str(&mut u, "given_name", "app_user.")?,
-                surname: take_str(&mut u, "surname", "app_user.")?,
-                extra: u,
-            })
+    }
+    let mut app_user = None;
+    let mut message = None;
+    let top = fields(&mut r, &TOP, "", |r, key| match key {
+        "app_user" => {
+            app_user = object_or_null(r, &USER, key)?;
+            Ok(true)
         }
+        "message" => {
+            message = object_or_null(r, &MESSAGE, key)?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    });
+    let top = match top {
+        Ok(top) => top,
+        Err(Refusal::Json) => return Err(not_json(&"invalid JSON")),
+        Err(Refusal::Event(why)) => return Err(not_an_event(why)),
     };
-    let message = match take_object(&mut obj, "message")? {
-        None => None,
-        Some(mut m) => Some(CallbackMessage {
-            direction: take_str(&mut m, "direction", "message.")?,
-            text: take_str(&mut m, "text", "message.")?,
-            channel: take_str(&mut m, "channel", "message.")?,
-            timestamp: take_str(&mut m, "timestamp", "message.")?,
-            extra: m,
-        }),
+    // The event's own id, when it has one as a string, is its de-duplication key.
+    let id = top
+        .extra
+        .iter()
+        .find(|(k, raw)| k == "id" && raw.starts_with('"'))
+        .and_then(|(_, raw)| Reader::new(raw).string().ok());
+    let scanned = Scanned {
+        top,
+        app_user,
+        message,
+        id,
     };
-    if kind == EventKind::MessageReceived && (app_user.is_none() || message.is_none()) {
+    match scanned.top.get("type") {
+        Some(t) if !t.trim().is_empty() => {}
+        _ => return Err(not_an_event("\"type\" must be a non-empty string")),
+    }
+    if let Some(user) = &scanned.app_user {
+        if user.get("id").is_none() {
+            return Err(not_an_event("app_user.id is missing"));
+        }
+    }
+    if scanned.top.get("type") == Some(MESSAGE_RECEIVED)
+        && (scanned.app_user.is_none() || scanned.message.is_none())
+    {
         return Err(not_an_event(
             "a message.received event needs \"app_user\" and \"message\" objects",
         ));
     }
-    Ok(CallbackEvent {
-        event_type,
-        kind,
-        account_id,
-        page_id,
-        app_user,
-        message,
-        extra: obj,
-        raw,
-    })
+    Ok((text, scanned))
 }
 
 /// The parts of a callback request a signature covers, handed to a [`Verifier`].
@@ -397,7 +483,90 @@ pub fn verify(
     parse(parts.body)
 }
 
-/// `given_name` → `givenName`, for the JS view of unknown fields.
+impl Scanned<'_> {
+    fn dedup_key(&self) -> String {
+        if let Some(id) = &self.id {
+            return format!("id:{id}");
+        }
+        let user = self.app_user.as_ref().and_then(|u| u.get("id"));
+        let message = |k| self.message.as_ref().and_then(|m| m.get(k));
+        let parts = [
+            self.top.get("type"),
+            self.top.get("account_id"),
+            user,
+            message("direction"),
+            message("timestamp"),
+            message("text"),
+        ];
+        let mut out = String::from("[");
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match part {
+                Some(s) => crate::json::write_str(&mut out, s),
+                None => out.push_str("null"),
+            }
+        }
+        out.push(']');
+        out
+    }
+}
+
+fn owned_extra(fields: &Fields<'_>) -> Map<String, Value> {
+    fields
+        .extra
+        .iter()
+        // Checked by the scan: every raw value is valid JSON.
+        .map(|(k, raw)| {
+            (
+                k.to_string(),
+                serde_json::from_str(raw).unwrap_or(Value::Null),
+            )
+        })
+        .collect()
+}
+
+/// Parses a callback body (UTF-8 JSON) into an event. See the module docs for what is accepted.
+pub fn parse(body: &[u8]) -> Result<CallbackEvent, CallbackError> {
+    let (text, scanned) = scan(body)?;
+    let dedup_key = scanned.dedup_key();
+    let Scanned {
+        mut top,
+        app_user,
+        message,
+        ..
+    } = scanned;
+    let event_type = top.take("type").unwrap_or_default();
+    let kind = match event_type.as_str() {
+        MESSAGE_RECEIVED => EventKind::MessageReceived,
+        other => EventKind::Other(other.to_owned()),
+    };
+    Ok(CallbackEvent {
+        kind,
+        account_id: top.take("account_id"),
+        page_id: top.take("page_id"),
+        app_user: app_user.map(|mut u| CallbackUser {
+            extra: owned_extra(&u),
+            id: u.take("id").unwrap_or_default(),
+            given_name: u.take("given_name"),
+            surname: u.take("surname"),
+        }),
+        message: message.map(|mut m| CallbackMessage {
+            extra: owned_extra(&m),
+            direction: m.take("direction"),
+            text: m.take("text"),
+            channel: m.take("channel"),
+            timestamp: m.take("timestamp"),
+        }),
+        extra: owned_extra(&top),
+        event_type,
+        raw: serde_json::from_str(text).unwrap_or(Value::Null),
+        dedup_key,
+    })
+}
+
+/// `given_name` → `givenName`, for the JS view.
 fn camel(key: &str) -> String {
     let mut out = String::with_capacity(key.len());
     let mut upper = false;
@@ -414,50 +583,93 @@ fn camel(key: &str) -> String {
     out
 }
 
-fn with_extra(mut known: Map<String, Value>, extra: &Map<String, Value>) -> Value {
-    for (k, v) in extra {
-        known.entry(camel(k)).or_insert_with(|| v.clone());
+/// Writes one object of the JS view: the known fields under their camelCase names (null when
+/// absent), then the unknown ones camelCased, as written; a name already used is not repeated.
+fn write_fields(out: &mut String, fields: &Fields<'_>, tail: &[(&str, &str)]) {
+    let mut used: Vec<String> = Vec::new();
+    out.push('{');
+    for (key, value) in &fields.known {
+        if !used.is_empty() {
+            out.push(',');
+        }
+        let name = camel(key);
+        crate::json::write_str(out, &name);
+        out.push(':');
+        match value {
+            Some(v) => crate::json::write_str(out, v),
+            None => out.push_str("null"),
+        }
+        used.push(name);
     }
-    Value::Object(known)
+    for (name, raw) in tail {
+        out.push(',');
+        crate::json::write_str(out, name);
+        out.push(':');
+        out.push_str(raw);
+        used.push((*name).to_owned());
+    }
+    for (key, raw) in &fields.extra {
+        let name = camel(key);
+        if used.contains(&name) {
+            continue;
+        }
+        out.push(',');
+        crate::json::write_str(out, &name);
+        out.push(':');
+        out.push_str(raw);
+        used.push(name);
+    }
+    out.push('}');
 }
 
-fn opt(s: &Option<String>) -> Value {
-    s.as_ref().map_or(Value::Null, |s| Value::String(s.clone()))
+fn write_event(out: &mut String, text: &str, scanned: &Scanned<'_>) {
+    let nested = |fields: &Option<Fields<'_>>| {
+        let mut s = String::new();
+        match fields {
+            Some(f) => write_fields(&mut s, f, &[]),
+            None => s.push_str("null"),
+        }
+        s
+    };
+    let user = nested(&scanned.app_user);
+    let message = nested(&scanned.message);
+    let mut key = String::new();
+    crate::json::write_str(&mut key, &scanned.dedup_key());
+    write_fields(
+        out,
+        &scanned.top,
+        &[
+            ("appUser", &user),
+            ("message", &message),
+            ("dedupKey", &key),
+            ("raw", text.trim()),
+        ],
+    );
 }
 
-/// The event as the JS layer sees it: camelCase keys (unknown ones converted too), absent known
-/// fields as `null`, plus `dedupKey` and the body as sent in `raw`.
-pub fn event_to_js(event: &CallbackEvent) -> Value {
-    let mut top = Map::new();
-    top.insert("type".into(), Value::String(event.event_type.clone()));
-    top.insert("accountId".into(), opt(&event.account_id));
-    top.insert("pageId".into(), opt(&event.page_id));
-    let user = event.app_user.as_ref().map_or(Value::Null, |u| {
-        let mut m = Map::new();
-        m.insert("id".into(), Value::String(u.id.clone()));
-        m.insert("givenName".into(), opt(&u.given_name));
-        m.insert("surname".into(), opt(&u.surname));
-        with_extra(m, &u.extra)
-    });
-    top.insert("appUser".into(), user);
-    let message = event.message.as_ref().map_or(Value::Null, |msg| {
-        let mut m = Map::new();
-        m.insert("direction".into(), opt(&msg.direction));
-        m.insert("text".into(), opt(&msg.text));
-        m.insert("channel".into(), opt(&msg.channel));
-        m.insert("timestamp".into(), opt(&msg.timestamp));
-        with_extra(m, &msg.extra)
-    });
-    top.insert("message".into(), message);
-    top.insert("dedupKey".into(), Value::String(event.dedup_key()));
-    top.insert("raw".into(), event.raw.clone());
-    with_extra(top, &event.extra)
+/// The `Date` header from a JSON object of header name → value.
+fn date_header(headers_json: Option<&str>) -> Option<String> {
+    let mut date = None;
+    let mut r = Reader::new(headers_json?);
+    r.object(|r, key| {
+        if key.eq_ignore_ascii_case("date") && r.peek() == Some(b'"') {
+            date = Some(r.string()?.into_owned());
+            Ok(())
+        } else {
+            r.skip()
+        }
+    })
+    .ok()?;
+    date
 }
 
 /// The engine's entry point (`Engine.parseCallback` in `npm/ENGINE.md`): `headers_json` is a
 /// JSON object of header name → value (or null), `max_age_ms` negative for no freshness window.
-/// Returns `{"ok": EVENT}` (see [`event_to_js`]) or `{"error": {"code", "status", "message"}}`.
-/// The signature itself is checked by the caller's verifier before this call.
+/// Returns `{"ok": EVENT}` or `{"error": {"code", "status", "message"}}`, EVENT being the JS
+/// view: camelCase keys (unknown ones converted too, their values as sent), absent known fields
+/// as `null`, `dedupKey`, and the body as sent in `raw`. Written with core's own JSON reader
+/// and writer, so the browser build links no JSON library. The signature itself is checked by
+/// the caller's verifier before this call.
 pub fn parse_to_json(
     headers_json: Option<&str>,
     body: &[u8],
@@ -466,24 +678,28 @@ pub fn parse_to_json(
 ) -> String {
     let result = (|| {
         if max_age_ms >= 0.0 {
-            let headers: Map<String, Value> = headers_json
-                .and_then(|h| serde_json::from_str(h).ok())
-                .unwrap_or_default();
-            let date = headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("date"))
-                .and_then(|(_, v)| v.as_str());
-            check_fresh(date, max_age_ms, now_ms)?;
+            check_fresh(date_header(headers_json).as_deref(), max_age_ms, now_ms)?;
         }
-        parse(body)
+        scan(body)
     })();
-    let envelope = match result {
-        Ok(event) => serde_json::json!({ "ok": event_to_js(&event) }),
-        Err(e) => serde_json::json!({
-            "error": { "code": e.code(), "status": e.status(), "message": e.message }
-        }),
-    };
-    envelope.to_string()
+    let mut out = String::with_capacity(body.len() * 2 + 64);
+    match result {
+        Ok((text, scanned)) => {
+            out.push_str("{\"ok\":");
+            write_event(&mut out, text, &scanned);
+        }
+        Err(e) => {
+            out.push_str("{\"error\":{\"code\":");
+            crate::json::write_str(&mut out, e.code());
+            out.push_str(",\"status\":");
+            out.push_str(&e.status().to_string());
+            out.push_str(",\"message\":");
+            crate::json::write_str(&mut out, &e.message);
+            out.push('}');
+        }
+    }
+    out.push('}');
+    out
 }
 
 #[cfg(test)]
@@ -495,6 +711,41 @@ mod tests {
         assert_eq!(camel("response_text"), "responseText");
         assert_eq!(camel("_x"), "_x");
         assert_eq!(camel("id"), "id");
+    }
+
+    #[test]
+    fn typed_parse_agrees_with_the_engine_view() {
+        let body = br#" {"type":"message.received","id":null,"delivery_attempt":2,"app_user":{"id":"u1","given_name":"Zo\u00eb","profile_pic":"p"},"message":{"text":"Hi \"x\"","media":{"url":"m"}}} "#;
+        let event = parse(body).unwrap();
+        assert_eq!(event.kind, EventKind::MessageReceived);
+        let user = event.app_user.as_ref().unwrap();
+        assert_eq!(
+            (user.id.as_str(), user.given_name.as_deref()),
+            ("u1", Some("Zoë"))
+        );
+        assert_eq!(user.extra["profile_pic"], "p");
+        let message = event.message.as_ref().unwrap();
+        assert_eq!(message.text.as_deref(), Some("Hi \"x\""));
+        assert_eq!(message.extra["media"]["url"], "m");
+        assert_eq!(event.extra["delivery_attempt"], 2);
+        assert_eq!(event.raw["app_user"]["given_name"], "Zoë");
+        let js: Value = serde_json::from_str(&parse_to_json(None, body, -1.0, 0.0)).unwrap();
+        assert_eq!(js["ok"]["dedupKey"], event.dedup_key());
+        assert_eq!(js["ok"]["appUser"]["profilePic"], "p");
+        assert_eq!(js["ok"]["deliveryAttempt"], 2);
+        assert_eq!(js["ok"]["raw"], event.raw);
+        assert_eq!(
+            parse(br#"{"type":"x","id":"e1"}"#).unwrap().dedup_key(),
+            "id:e1"
+        );
+        assert_eq!(
+            parse(b"{\"type\":\"x\"").unwrap_err().kind,
+            CallbackErrorKind::NotJson
+        );
+        assert_eq!(
+            parse(b"[1]").unwrap_err().kind,
+            CallbackErrorKind::NotAnEvent
+        );
     }
 
     #[test]

@@ -246,6 +246,15 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reads any value (checking its syntax, as [`Reader::skip`] does) and returns it exactly as
+    /// written: unknown fields kept verbatim (inbound callbacks).
+    pub fn raw_value(&mut self) -> Result<&'a str, JsonError> {
+        self.skip_ws();
+        let start = self.pos;
+        self.skip()?;
+        Ok(&self.text[start..self.pos])
+    }
+
     /// Reads and discards any value (checking its syntax): fields this version does not know.
     pub fn skip(&mut self) -> Result<(), JsonError> {
         match self.peek() {

@@ -249,7 +249,8 @@ fn fields<'a>(
     r: &mut Reader<'a>,
     names: &'static [&'static str],
     at: &str,
-    mut nested: impl FnMut(&mut Reader<'a>, &str) -> Result<bool, Refusal>,
+    // `dyn`: one copy of this function in the wasm build, not one per caller.
+    nested: &mut dyn FnMut(&mut Reader<'a>, &str) -> Result<bool, Refusal>,
 ) -> Result<Fields<'a>, Refusal> {
     let mut out = Fields {
         known: names.iter().map(|n| (*n, None)).collect(),
@@ -282,10 +283,11 @@ fn fields<'a>(
 fn object_or_null<'a>(
     r: &mut Reader<'a>,
     names: &'static [&'static str],
-    key: &str,
+    key: &'static str,
+    at: &'static str,
 ) -> Result<Option<Fields<'a>>, Refusal> {
     match r.peek() {
-        Some(b'{') => Ok(Some(fields(r, names, &format!("{key}."), |_, _| {
+        Some(b'{') => Ok(Some(fields(r, names, &format!("{key}."), &mut |_, _| {
             Ok(false)
         })?)),
         Some(b'n') => {
@@ -305,7 +307,7 @@ fn scan(body: &[u8]) -> Result<(&str, Scanned<'_>), CallbackError> {
             ),
         )
     };
-    let text = std::str::from_utf8(body).map_err(|e| not_json(&e))?;
+    let text = std::str::from_utf8(body).map_err(|_| not_json(&"not UTF-8"))?;
     // Syntax first: a body that is not JSON at all says so, whatever its first fields are.
     let mut check = Reader::new(text);
     check
@@ -318,13 +320,13 @@ fn scan(body: &[u8]) -> Result<(&str, Scanned<'_>), CallbackError> {
     }
     let mut app_user = None;
     let mut message = None;
-    let top = fields(&mut r, &TOP, "", |r, key| match key {
+    let top = fields(&mut r, &TOP, "", &mut |r, key| match key {
         "app_user" => {
-            app_user = object_or_null(r, &USER, key)?;
+            app_user = object_or_null(r, &USER, "app_user", "app_user.")?;
             Ok(true)
         }
         "message" => {
-            message = object_or_null(r, &MESSAGE, key)?;
+            message = object_or_null(r, &MESSAGE, "message", "message.")?;
             Ok(true)
         }
         _ => Ok(false),
@@ -347,7 +349,7 @@ fn scan(body: &[u8]) -> Result<(&str, Scanned<'_>), CallbackError> {
         id,
     };
     match scanned.top.get("type") {
-        Some(t) if !t.trim().is_empty() => {}
+        Some(t) if !t.bytes().all(|b| b.is_ascii_whitespace()) => {}
         _ => return Err(not_an_event("\"type\" must be a non-empty string")),
     }
     if let Some(user) = &scanned.app_user {
@@ -454,10 +456,11 @@ pub fn check_fresh(date: Option<&str>, max_age_ms: f64, now_ms: f64) -> Result<(
         .map_or(0.0, |d| d.as_millis() as f64);
     let age = (now_ms - at_ms).abs();
     if age > max_age_ms {
+        // Whole seconds as integers: float formatting would add its tables to the wasm build.
         return Err(stale(format!(
-            "The callback's Date header is {:.0} s away from now, more than the {:.0} s allowed.",
-            age / 1000.0,
-            max_age_ms / 1000.0
+            "The callback's Date header is {} s away from now, more than the {} s allowed.",
+            (age / 1000.0) as u64,
+            (max_age_ms / 1000.0) as u64
         )));
     }
     Ok(())
@@ -574,7 +577,8 @@ fn camel(key: &str) -> String {
         if c == '_' && !out.is_empty() {
             upper = true;
         } else if upper {
-            out.extend(c.to_uppercase());
+            // ASCII only: the API's keys are snake_case, and Unicode case tables would weigh on the wasm build.
+            out.push(c.to_ascii_uppercase());
             upper = false;
         } else {
             out.push(c);
@@ -647,38 +651,17 @@ fn write_event(out: &mut String, text: &str, scanned: &Scanned<'_>) {
     );
 }
 
-/// The `Date` header from a JSON object of header name → value.
-fn date_header(headers_json: Option<&str>) -> Option<String> {
-    let mut date = None;
-    let mut r = Reader::new(headers_json?);
-    r.object(|r, key| {
-        if key.eq_ignore_ascii_case("date") && r.peek() == Some(b'"') {
-            date = Some(r.string()?.into_owned());
-            Ok(())
-        } else {
-            r.skip()
-        }
-    })
-    .ok()?;
-    date
-}
-
-/// The engine's entry point (`Engine.parseCallback` in `npm/ENGINE.md`): `headers_json` is a
-/// JSON object of header name → value (or null), `max_age_ms` negative for no freshness window.
+/// The engine's entry point (`Engine.parseCallback` in `npm/ENGINE.md`): `date` is the request's
+/// `Date` header (or None), `max_age_ms` negative for no freshness window.
 /// Returns `{"ok": EVENT}` or `{"error": {"code", "status", "message"}}`, EVENT being the JS
 /// view: camelCase keys (unknown ones converted too, their values as sent), absent known fields
 /// as `null`, `dedupKey`, and the body as sent in `raw`. Written with core's own JSON reader
 /// and writer, so the browser build links no JSON library. The signature itself is checked by
 /// the caller's verifier before this call.
-pub fn parse_to_json(
-    headers_json: Option<&str>,
-    body: &[u8],
-    max_age_ms: f64,
-    now_ms: f64,
-) -> String {
+pub fn parse_to_json(date: Option<&str>, body: &[u8], max_age_ms: f64, now_ms: f64) -> String {
     let result = (|| {
         if max_age_ms >= 0.0 {
-            check_fresh(date_header(headers_json).as_deref(), max_age_ms, now_ms)?;
+            check_fresh(date, max_age_ms, now_ms)?;
         }
         scan(body)
     })();

@@ -138,10 +138,14 @@ fn run_callback(name: &str, case: &Value) -> Result<(), String> {
             .map_err(|e| format!("{name}: bad bodyBase64: {e}"))?,
         _ => return Err(format!("{name}: callback case needs body or bodyBase64")),
     };
-    let headers = case.get("headers").map(Value::to_string);
+    let date = case["headers"].as_object().and_then(|h| {
+        h.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("date"))
+            .and_then(|(_, v)| v.as_str())
+    });
     let max_age = case["maxAgeMs"].as_f64().unwrap_or(-1.0);
     let now = case["nowMs"].as_f64().unwrap_or(0.0);
-    let out = conversations_core::callback::parse_to_json(headers.as_deref(), &body, max_age, now);
+    let out = conversations_core::callback::parse_to_json(date, &body, max_age, now);
     let envelope: Value =
         serde_json::from_str(&out).map_err(|e| format!("{name}: envelope is not JSON: {e}"))?;
     match (

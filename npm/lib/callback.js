@@ -74,9 +74,9 @@ function checkMaxAge(maxAgeMs) {
  */
 function parseCallback(body, headers, options = {}) {
   const maxAge = checkMaxAge(options.maxAgeMs);
-  const headersJson = maxAge >= 0 ? JSON.stringify(normaliseHeaders(headers)) : null;
+  const date = maxAge >= 0 ? (normaliseHeaders(headers).date ?? null) : null;
   const now = typeof options.now === 'number' ? options.now : Date.now();
-  const result = JSON.parse(getEngine().parseCallback(headersJson, toBytes(body), maxAge, now));
+  const result = JSON.parse(getEngine().parseCallback(date, toBytes(body), maxAge, now));
   if (result.error) throw new CallbackError(result.error);
   return result.ok;
 }

@@ -80,8 +80,8 @@ function runRetry(Engine, config, c) {
 // Inbound callbacks (callbacks.json): the Engine class's static parseCallback.
 function runCallback(Engine, _config, c) {
   if (typeof Engine.parseCallback !== 'function') fail('the engine has no static parseCallback');
-  const headers = c.headers ? JSON.stringify(c.headers) : null;
-  const result = JSON.parse(Engine.parseCallback(headers, bytesOf(c), c.maxAgeMs ?? -1, c.nowMs ?? 0));
+  const date = Object.entries(c.headers ?? {}).find(([name]) => name.toLowerCase() === 'date');
+  const result = JSON.parse(Engine.parseCallback(date ? date[1] : null, bytesOf(c), c.maxAgeMs ?? -1, c.nowMs ?? 0));
   if ('event' in c) {
     if ((result.error ?? null) !== null) fail(`unexpected error ${JSON.stringify(result.error)}`);
     sameJson(result.ok, c.event, 'event');

@@ -11,7 +11,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version 
 .PHONY: bench bench-instructions test fuzz reliability rust-test lint addon node-deps node-test demo sandbox-bin package clean wasm wasm-tools chromium browser-test dashboard
 
 ## Every test: formatting, lints, Rust, Node, fuzzing (bounded).
-test: lint rust-test node-test browser-test reliability fuzz inbound-test
+test: lint rust-test node-test browser-test reliability fuzz
 
 lint: wasm-tools
 	$(CARGO) fmt --all -- --check
@@ -80,6 +80,7 @@ sandbox-bin:
 ## receiver, fetch handler, watchInbound, npx), and the receiver examples and quickstart.
 ## The callback handler's own suite (npm/test/callback.test.js) runs in node-test.
 .PHONY: inbound-test
+test: inbound-test
 inbound-test: addon node-deps sandbox-bin package
 	node --test --test-concurrency=1 tests/inbound/
 

@@ -246,10 +246,10 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Reads any value (checking its syntax, as [`Reader::skip`] does) and returns it exactly as
-    /// written: unknown fields kept verbatim (inbound callbacks).
+    /// Reads any value (checking its syntax, as [`Reader::skip`]) and returns it as written,
+    /// from its first to its last byte: fields this version does not know, kept as sent.
     pub fn raw_value(&mut self) -> Result<&'a str, JsonError> {
-        self.skip_ws();
+        self.peek();
         let start = self.pos;
         self.skip()?;
         Ok(&self.text[start..self.pos])

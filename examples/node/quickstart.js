@@ -4,8 +4,8 @@
 // (`make demo` starts a sandbox, runs this, and stops it.) It provisions the account with a
 // callback URL served by a tiny local receiver, completes the Facebook authorisation, integrates a
 // page, simulates an inbound message, receives its callback with the SDK's createCallbackHandler,
-// lists app users, reads the history, replies, and shows the callback delivery the sandbox made. The last step repeats a call through the original SDK's
-// drop-in surface.
+// lists app users, reads the history, replies, and shows the callback delivery the sandbox made.
+// The last step repeats a call through the original SDK's drop-in surface.
 
 const http = require('node:http');
 const lib = require('messagemedia-conversations-sdk');
@@ -39,7 +39,7 @@ function startReceiver() {
   })));
 }
 
-/** The sandbox's control endpoints (not part of the real API, so plain fetch, with its credentials). */
+/** The sandbox's control endpoints (not part of the real API, so plain fetch; same credentials). */
 async function sandbox(path, init = {}) {
   const authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   const res = await fetch(`${baseUrl}/sandbox/${path}`, { ...init, headers: { ...init.headers, authorization } });

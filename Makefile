@@ -109,6 +109,14 @@ fuzz:
 sandbox-bin:
 	$(CARGO) build -p conversations-sandbox
 
+## Inbound (issue 16): the packed tarball in a fresh project without Rust (sandbox, callback
+## receiver, fetch handler, watchInbound, npx), and the receiver examples and quickstart.
+## The callback handler's own suite (npm/test/callback.test.js) runs in node-test.
+.PHONY: inbound-test
+test: inbound-test
+inbound-test: addon node-deps sandbox-bin package
+	node --test --test-concurrency=1 tests/inbound/
+
 examples/node/node_modules/.package-lock.json: examples/node/package.json
 	cd examples/node && npm install --no-audit --no-fund --no-package-lock
 	touch $@

@@ -223,6 +223,11 @@ export declare class ConversationsClient {
    */
   close(): void;
   toJSON(): { baseUrl: string };
+  /**
+   * New inbound (RECEIVED) messages, found by polling: each poll lists the app users (1 call),
+   * then each user's messages (1 call per user). De-duplicated across polls; ends when `signal` aborts.
+   */
+  watchInbound(options?: import('./lib/callback').WatchInboundOptions): AsyncIterableIterator<import('./lib/callback').InboundMessage>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,3 +393,6 @@ export declare class FacebookController {
   static getFacebookPages(callback?: Callback<GetFacebookPagesResponse>): Promise<GetFacebookPagesResponse>;
   static getFacebookAuthorisationURL(callback?: Callback<GetFacebookAuthorisationURLResponse>): Promise<GetFacebookAuthorisationURLResponse>;
 }
+
+// Inbound callbacks (lib/callback.js).
+export * from './lib/callback';

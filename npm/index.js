@@ -7,6 +7,7 @@ const errors = require('./lib/errors');
 const { ConversationsClient } = require('./lib/client');
 const compat = require('./lib/compat');
 const { models } = require('./lib/models');
+const callback = require('./lib/callback');
 
 module.exports = {
   // Modern surface.
@@ -25,6 +26,12 @@ module.exports = {
   DecodeError: errors.DecodeError,
   InvalidInputError: errors.InvalidInputError,
   AbortError: errors.AbortError,
+  // Inbound callbacks (lib/callback.js).
+  parseCallback: callback.parseCallback,
+  createCallbackHandler: callback.createCallbackHandler,
+  handleCallbackRequest: callback.handleCallbackRequest,
+  CallbackDeduper: callback.CallbackDeduper,
+  CallbackError: callback.CallbackError,
   // The original SDK's exports.
   Configuration: compat.Configuration,
   Logger: compat.Logger,

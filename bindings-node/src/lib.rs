@@ -75,6 +75,18 @@ impl JsEngine {
         }
     }
 
+    /// Parses an inbound callback (`conversations_core::callback`) with its `Date` header: JSON text
+    /// `{"ok": event}` or `{"error": ...}`; `max_age_ms` negative for no freshness window. Static: no account needed.
+    #[napi]
+    pub fn parse_callback(
+        date: Option<String>,
+        body: Uint8Array,
+        max_age_ms: f64,
+        now_ms: f64,
+    ) -> String {
+        conversations_core::callback::parse_to_json(date.as_deref(), &body, max_age_ms, now_ms)
+    }
+
     /// The delay in ms before the next attempt, or -1.
     #[napi]
     #[allow(clippy::too_many_arguments)]

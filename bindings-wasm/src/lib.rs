@@ -220,3 +220,18 @@ impl WasmEngine {
         })
     }
 }
+
+#[wasm_bindgen(js_class = Engine)]
+impl WasmEngine {
+    /// Parses an inbound callback (`conversations_core::callback`) with its `Date` header: JSON text
+    /// `{"ok": event}` or `{"error": ...}`; `max_age_ms` negative for no freshness window. Static: no account needed.
+    #[wasm_bindgen(js_name = parseCallback)]
+    pub fn parse_callback(
+        date: Option<String>,
+        body: &[u8],
+        max_age_ms: f64,
+        now_ms: f64,
+    ) -> String {
+        conversations_core::callback::parse_to_json(date.as_deref(), body, max_age_ms, now_ms)
+    }
+}

@@ -40,6 +40,9 @@ fn check_error(case: &str, expected: &Value, actual: &Value) -> Result<(), Strin
 fn run_case(file_config: &Value, case: &Value) -> Result<(), String> {
     let name = case["name"].as_str().ok_or("case without a name")?;
     let config = case.get("config").unwrap_or(file_config).clone();
+    if case["kind"] == "callback" {
+        return run_callback(name, case);
+    }
     let engine = Engine::from_value(config);
     let op = case["op"].as_str().ok_or(format!("{name}: no op"))?;
     match case["kind"].as_str() {
@@ -125,6 +128,37 @@ fn run_case(file_config: &Value, case: &Value) -> Result<(), String> {
             Ok(())
         }
         other => Err(format!("{name}: unknown kind {other:?}")),
+    }
+}
+
+/// `kind: "callback"`: the engine's callback entry point (`Engine.parseCallback` in JS).
+fn run_callback(name: &str, case: &Value) -> Result<(), String> {
+    let body = match (case.get("body"), case.get("bodyBase64")) {
+        (Some(Value::String(s)), None) => s.clone().into_bytes(),
+        (None, Some(Value::String(b))) => base64::engine::general_purpose::STANDARD
+            .decode(b)
+            .map_err(|e| format!("{name}: bad bodyBase64: {e}"))?,
+        _ => return Err(format!("{name}: callback case needs body or bodyBase64")),
+    };
+    let date = case["headers"].as_object().and_then(|h| {
+        h.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("date"))
+            .and_then(|(_, v)| v.as_str())
+    });
+    let max_age = case["maxAgeMs"].as_f64().unwrap_or(-1.0);
+    let now = case["nowMs"].as_f64().unwrap_or(0.0);
+    let out = conversations_core::callback::parse_to_json(date, &body, max_age, now);
+    let envelope: Value =
+        serde_json::from_str(&out).map_err(|e| format!("{name}: envelope is not JSON: {e}"))?;
+    match (
+        envelope.get("ok"),
+        envelope.get("error"),
+        case.get("event"),
+        case.get("error"),
+    ) {
+        (Some(actual), None, Some(expected), None) if actual == expected => Ok(()),
+        (None, Some(actual), None, Some(expected)) => check_error(name, expected, actual),
+        _ => Err(format!("{name}: expected {case}\n got {envelope}")),
     }
 }
 

@@ -3,13 +3,13 @@
 //   node examples/node/quickstart.js http://127.0.0.1:PORT
 // (`make demo` starts a sandbox, runs this, and stops it.) It provisions the account with a
 // callback URL served by a tiny local receiver, completes the Facebook authorisation, integrates a
-// page, simulates an inbound message, lists app users, reads the history, replies, and shows the
-// callback delivery the receiver got. The last step repeats a call through the original SDK's
-// drop-in surface.
+// page, simulates an inbound message, receives its callback with the SDK's createCallbackHandler,
+// lists app users, reads the history, replies, and shows the callback delivery the sandbox made.
+// The last step repeats a call through the original SDK's drop-in surface.
 
 const http = require('node:http');
 const lib = require('messagemedia-conversations-sdk');
-const { ConversationsClient, NotFoundError } = lib;
+const { ConversationsClient, NotFoundError, createCallbackHandler } = lib;
 
 const baseUrl = (process.argv[2] || process.env.CONVERSATIONS_BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const username = process.env.CONVERSATIONS_KEY || 'sandbox-key';
@@ -18,21 +18,17 @@ const password = process.env.CONVERSATIONS_SECRET || 'sandbox-secret';
 const step = (n, text) => console.log(`\n${n}. ${text}`);
 const show = (text) => console.log(`   ${text}`);
 
-/** A tiny webhook receiver: resolves `next()` with each JSON event POSTed to it. */
+/**
+ * The webhook receiver: the SDK's handler parses and checks each callback and answers 200 once
+ * `onEvent` has run (500 if it throws, so the sender retries). `next()` resolves with each event.
+ */
 function startReceiver() {
   const events = [];
   const waiters = [];
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      res.writeHead(204).end();
-      let event;
-      try { event = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { event = { unparsable: true }; }
-      const waiter = waiters.shift();
-      if (waiter) waiter(event); else events.push(event);
-    });
-  });
+  const server = http.createServer(createCallbackHandler((event) => {
+    const waiter = waiters.shift();
+    if (waiter) waiter(event); else events.push(event);
+  }, { dedupe: true }));
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
     url: `http://127.0.0.1:${server.address().port}/conversations-events`,
     next: (ms = 5000) => events.length ? Promise.resolve(events.shift()) : new Promise((res, rej) => {
@@ -82,7 +78,7 @@ async function main() {
     });
     show(`Ben Sims says: "${inbound.message.text}"`);
     const event = await receiver.next();
-    show(`callback received by our receiver: ${event.type} from ${event.app_user.given_name} ${event.app_user.surname}: "${event.message.text}"`);
+    show(`callback received by our receiver: ${event.type} from ${event.appUser.givenName} ${event.appUser.surname}: "${event.message.text}"`);
 
     step(5, 'List app users');
     const users = await client.listAppUsers();

@@ -4,6 +4,7 @@
 // modern ConversationsClient over it. The compat surface (compat.js) calls `perform` too.
 
 const { getEngine, defaultBaseUrl } = require('./engine');
+const { watchInbound } = require('./watch');
 const { fromInfo, invalidInput, plainHeaders } = require('./errors');
 const { Failure, aborted, deadlineExceeded } = require('./failure');
 const { onAbort: subscribe } = require('./signal');
@@ -531,6 +532,16 @@ class ConversationsClient {
    */
   getFacebookAuthorisationUrl(options) {
     return call(this.#state, 'getFacebookAuthorisationURL', undefined, undefined, options);
+  }
+
+  /**
+   * New inbound messages as an async iterator, found by polling (no callback URL needed): each
+   * poll lists the app users (1 call) and each user's messages (1 call per user); see lib/watch.js.
+   * @param {import('../index').WatchInboundOptions} [options] `{ intervalMs = 2000, signal, since = now }`
+   * @returns {AsyncGenerator<import('../index').InboundMessage>}
+   */
+  watchInbound(options) {
+    return watchInbound(this, options);
   }
 
   /**

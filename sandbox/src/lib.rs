@@ -136,6 +136,8 @@ impl std::error::Error for Error {
 /// too; [`RunningSandbox::shutdown`] also waits until it has stopped.
 pub struct RunningSandbox {
     addr: SocketAddr,
+    /// `key:secret`, for the control calls of [`RunningSandbox::simulate_inbound`].
+    credentials: String,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
 }
@@ -158,6 +160,194 @@ impl RunningSandbox {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+    }
+}
+
+/// A simulated inbound message for [`RunningSandbox::simulate_inbound`]: a Facebook user writes
+/// to an integrated page.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Inbound {
+    /// The message text.
+    pub text: String,
+    /// An existing app user to write as (their page and names are used).
+    pub app_user_id: Option<String>,
+    /// The writer's given name (default `Alex`, or the app user's).
+    pub given_name: Option<String>,
+    /// The writer's surname (default `Tester`, or the app user's).
+    pub surname: Option<String>,
+    /// The page written to (default: the app user's, else the first integrated page).
+    pub page_id: Option<String>,
+}
+
+impl Inbound {
+    /// A message with this text from the default user to the first integrated page.
+    pub fn text(text: impl Into<String>) -> Self {
+        Inbound {
+            text: text.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Written by this person (found by page and names, or created).
+    pub fn from_user(mut self, given_name: impl Into<String>, surname: impl Into<String>) -> Self {
+        self.given_name = Some(given_name.into());
+        self.surname = Some(surname.into());
+        self
+    }
+
+    /// Written by this existing app user.
+    pub fn from_app_user(mut self, app_user_id: impl Into<String>) -> Self {
+        self.app_user_id = Some(app_user_id.into());
+        self
+    }
+}
+
+/// Why [`RunningSandbox::simulate_inbound`] failed: the sandbox's status and message (e.g. 409
+/// `The account is not provisioned.`), or status 0 when it could not be reached.
+#[derive(Debug, Clone)]
+pub struct SimulateError {
+    /// The HTTP status, 0 without a response.
+    pub status: u16,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl fmt::Display for SimulateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "simulate_inbound failed ({}): {}",
+            self.status, self.message
+        )
+    }
+}
+
+impl std::error::Error for SimulateError {}
+
+impl RunningSandbox {
+    /// Simulates an inbound message through the control endpoint `POST /sandbox/inbound` (with
+    /// the sandbox's credentials): stores a RECEIVED message and, with a callback URL, delivers
+    /// the event. Returns the endpoint's answer: `{app_user_id, message, event, delivery_id}`.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use conversations_sandbox::{spawn, Inbound, Options};
+    /// let sandbox = spawn(Options { seed_demo: true, ..Default::default() }).await?;
+    /// let sent = sandbox.simulate_inbound(Inbound::text("Hi!").from_user("Ben", "Sims")).await?;
+    /// assert_eq!(sent["event"]["message"]["text"], "Hi!");
+    /// # Ok(()) }
+    /// ```
+    pub async fn simulate_inbound(
+        &self,
+        inbound: Inbound,
+    ) -> Result<serde_json::Value, SimulateError> {
+        use serde_json::{json, Value};
+        let state = self.control("GET", "/sandbox/state", None).await?;
+        let users = state["state"]["users"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let user = match &inbound.app_user_id {
+            Some(id) => Some(
+                users
+                    .iter()
+                    .find(|u| u["id"] == id.as_str())
+                    .cloned()
+                    .ok_or_else(|| SimulateError {
+                        status: 404,
+                        message: format!("no app user {id}"),
+                    })?,
+            ),
+            None => None,
+        };
+        let pick = |given: &Option<String>, key: &str, default: &str| {
+            given
+                .clone()
+                .or_else(|| {
+                    user.as_ref()
+                        .and_then(|u| u[key].as_str().map(str::to_owned))
+                })
+                .unwrap_or_else(|| default.to_owned())
+        };
+        let page_id = inbound
+            .page_id
+            .clone()
+            .or_else(|| {
+                user.as_ref()
+                    .and_then(|u| u["page_id"].as_str().map(str::to_owned))
+            })
+            .or_else(|| {
+                state["state"]["integrated_pages"][0]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .ok_or_else(|| SimulateError {
+                status: 409,
+                message: "no Facebook page is integrated (start with seed_demo, or integrate one)"
+                    .to_owned(),
+            })?;
+        let body = json!({
+            "page_id": page_id,
+            "given_name": pick(&inbound.given_name, "given_name", "Alex"),
+            "surname": pick(&inbound.surname, "surname", "Tester"),
+            "text": inbound.text,
+        });
+        let answer: Value = self.control("POST", "/sandbox/inbound", Some(body)).await?;
+        Ok(answer)
+    }
+
+    /// One control call over loopback HTTP with Basic auth and a JSON body.
+    async fn control(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<serde_json::Value, SimulateError> {
+        use base64::Engine as _;
+        use http_body_util::{BodyExt, Full};
+        let unreachable = |e: &dyn fmt::Display| SimulateError {
+            status: 0,
+            message: e.to_string(),
+        };
+        let stream = tokio::net::TcpStream::connect(self.addr)
+            .await
+            .map_err(|e| unreachable(&e))?;
+        let (mut sender, conn) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+                .await
+                .map_err(|e| unreachable(&e))?;
+        tokio::spawn(conn);
+        let auth = base64::engine::general_purpose::STANDARD.encode(&self.credentials);
+        let bytes = body.map(|b| b.to_string()).unwrap_or_default();
+        let request = hyper::Request::builder()
+            .method(method)
+            .uri(path)
+            .header(hyper::header::HOST, self.addr.to_string())
+            .header(hyper::header::AUTHORIZATION, format!("Basic {auth}"))
+            .header(hyper::header::CONTENT_TYPE, "application/json")
+            .body(Full::new(bytes::Bytes::from(bytes)))
+            .map_err(|e| unreachable(&e))?;
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| unreachable(&e))?;
+        let status = response.status().as_u16();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| unreachable(&e))?
+            .to_bytes();
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        if !(200..300).contains(&status) {
+            let message = value["message"].as_str().map_or_else(
+                || String::from_utf8_lossy(&body).into_owned(),
+                str::to_owned,
+            );
+            return Err(SimulateError { status, message });
+        }
+        Ok(value)
     }
 }
 
@@ -212,6 +402,7 @@ pub async fn spawn(opts: Options) -> Result<RunningSandbox, Error> {
     let task = tokio::spawn(server::serve(listener, app, stopped));
     Ok(RunningSandbox {
         addr,
+        credentials: format!("{}:{}", opts.key, opts.secret),
         stop,
         task: Some(task),
     })

@@ -92,7 +92,22 @@ function runRetry(Engine, config, c) {
   if (!(Math.abs(delay - c.delayMs) <= 0.001)) fail(`delayMs: expected ${c.delayMs}, actual ${delay}`);
 }
 
-const RUNNERS = { request: runRequest, decode: runDecode, retry: runRetry };
+// Inbound callbacks (callbacks.json): the Engine class's static parseCallback.
+function runCallback(Engine, _config, c) {
+  if (typeof Engine.parseCallback !== 'function') fail('the engine has no static parseCallback');
+  const date = Object.entries(c.headers ?? {}).find(([name]) => name.toLowerCase() === 'date');
+  const result = JSON.parse(Engine.parseCallback(date ? date[1] : null, bytesOf(c), c.maxAgeMs ?? -1, c.nowMs ?? 0));
+  if ('event' in c) {
+    if ((result.error ?? null) !== null) fail(`unexpected error ${JSON.stringify(result.error)}`);
+    sameJson(result.ok, c.event, 'event');
+  } else if (c.error) {
+    checkError(result.error, c.error, 'parseCallback()');
+  } else {
+    fail('callback case has neither "event" nor "error"');
+  }
+}
+
+const RUNNERS = { request: runRequest, decode: runDecode, retry: runRetry, callback: runCallback };
 
 /**
  * Runs every case of one vector file against an Engine class (npm/ENGINE.md).

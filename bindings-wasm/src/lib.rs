@@ -71,6 +71,13 @@ fn engine_config(config: &JsValue) -> Result<EngineConfig, String> {
             "timeoutMs" => cfg.timeout_ms = Some(number()?),
             "deadlineMs" => cfg.deadline_ms = Some(number()?),
             "maxResponseBytes" => cfg.max_response_bytes = Some(number()?),
+            "requireCredentials" => {
+                cfg.require_credentials = Some(
+                    value
+                        .as_bool()
+                        .ok_or_else(|| format!("invalid configuration: {key} must be a boolean"))?,
+                )
+            }
             _ => return Err(format!("invalid configuration: unknown field `{key}`")),
         }
     }

@@ -84,7 +84,7 @@ fn object<'a>(
             } else {
                 format!("{path} has both {} and {}", field.wire, field.alias)
             };
-            let name = format!("{path}.{}", field.wire);
+            let name = format!("{path}.{}", field.js_name());
             return Err(invalid(r, problem, name, message));
         }
         seen[i] = Some(by_wire);
@@ -95,14 +95,14 @@ fn object<'a>(
             FieldType::Text | FieldType::Url => {
                 if r.peek() != Some(b'"') {
                     r.skip()?;
-                    let name = format!("{path}.{}", field.wire);
+                    let name = format!("{path}.{}", field.js_name());
                     let message = format!("{name} must be a string");
                     return Err(invalid(r, problem, name, message));
                 }
                 Slot::Text(r.string()?)
             }
             FieldType::List(item) => {
-                let name = format!("{path}.{}", field.wire);
+                let name = format!("{path}.{}", field.js_name());
                 if r.peek() != Some(b'[') {
                     r.skip()?;
                     let message = format!("{name} must be a list of {} objects", item.name);
@@ -160,7 +160,7 @@ fn object<'a>(
             None => false,
         };
         if !filled {
-            let name = format!("{path}.{wire}");
+            let name = format!("{path}.{}", model.fields[i].js_name());
             let message = required_message(model, &name, &slots[i], spec);
             return Err(invalid(r, problem, name, message));
         }
@@ -168,8 +168,8 @@ fn object<'a>(
     for (i, field) in model.fields.iter().enumerate() {
         if let (FieldType::Url, Some(Slot::Text(url))) = (field.value, &slots[i]) {
             if let Err(why) = validate::http_url(url) {
-                let name = format!("{path}.{}", field.wire);
-                let message = format!("{name} {why}");
+                let name = format!("{path}.{}", field.js_name());
+                let message = format!("{name} must be an http(s) URL, but {why}");
                 return Err(invalid(r, problem, name, message));
             }
         }

@@ -310,7 +310,7 @@ impl Client {
     ) -> Result<RawResponse, Error> {
         let (url, body) = build_target(&self.config, op, id, body)?;
         let url = reqwest::Url::parse(&url)
-            .map_err(|e| Error::invalid_input("baseUrl", format!("invalid request URL: {e}")))?;
+            .map_err(|e| Error::invalid_input("base_url", format!("invalid request URL: {e}")))?;
         let started = Instant::now();
         let deadline = self.config.deadline();
         let mut attempt = 0;

@@ -17,6 +17,55 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
 /// Default cap on a response body.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
+/// The environment variable holding the API key (Basic-auth user name).
+pub const ENV_API_KEY: &str = "MESSAGEMEDIA_API_KEY";
+/// The environment variable holding the API secret (Basic-auth password).
+pub const ENV_API_SECRET: &str = "MESSAGEMEDIA_API_SECRET";
+/// The environment variable holding the base URL (e.g. the sandbox's).
+pub const ENV_BASE_URL: &str = "MESSAGEMEDIA_BASE_URL";
+/// The production API's host: without credentials, every call to it fails.
+const PRODUCTION_HOST: &str = "api.messagemedia.com";
+
+/// The option names and hints of one surface, so that each error names what its reader wrote.
+pub(crate) struct Names {
+    pub(crate) base_url: &'static str,
+    pub(crate) user_agent: &'static str,
+    pub(crate) timeout: &'static str,
+    pub(crate) deadline: &'static str,
+    pub(crate) max_response_bytes: &'static str,
+    pub(crate) credentials_hint: &'static str,
+    pub(crate) userinfo_hint: &'static str,
+}
+
+/// Rust's names ([`ConfigBuilder`]'s methods).
+pub(crate) const RUST: Names = Names {
+    base_url: "base_url",
+    user_agent: "user_agent_suffix",
+    timeout: "timeout",
+    deadline: "deadline",
+    max_response_bytes: "max_response_bytes",
+    credentials_hint: "pass the API key and secret with ConfigBuilder::credentials, or set MESSAGEMEDIA_API_KEY and MESSAGEMEDIA_API_SECRET and use Config::from_env",
+    userinfo_hint: "pass them with ConfigBuilder::credentials",
+};
+
+/// The JS client's option names (the engine's configuration).
+pub(crate) const JS: Names = Names {
+    base_url: "baseUrl",
+    user_agent: "userAgent",
+    timeout: "timeoutMs",
+    deadline: "deadlineMs",
+    max_response_bytes: "maxResponseBytes",
+    credentials_hint: "pass the API key and secret as the username and password options, or set MESSAGEMEDIA_API_KEY and MESSAGEMEDIA_API_SECRET",
+    userinfo_hint: "pass them as the username and password options",
+};
+
+/// Whether a canonical base URL (see `validate::base_url`) is the production API.
+fn is_production(canonical: &str) -> bool {
+    let rest = canonical.split_once("://").map_or(canonical, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
+    host.eq_ignore_ascii_case(PRODUCTION_HOST)
+}
 
 /// A validated configuration. Build one with [`Config::builder`].
 ///
@@ -38,6 +87,24 @@ impl Config {
     /// Starts a configuration with the defaults (production URL, no credentials).
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
+    }
+
+    /// A configuration from the environment: `MESSAGEMEDIA_API_KEY`, `MESSAGEMEDIA_API_SECRET`
+    /// and `MESSAGEMEDIA_BASE_URL` (default: production), with the default budgets. To combine
+    /// it with options set in code, use [`ConfigBuilder::env_fallback`].
+    ///
+    /// # Errors
+    ///
+    /// `invalid_input` for a bad `MESSAGEMEDIA_BASE_URL` (field `base_url`), or, against the
+    /// production API, when the key and secret are not both set (field `credentials`).
+    ///
+    /// ```no_run
+    /// // MESSAGEMEDIA_API_KEY=... MESSAGEMEDIA_API_SECRET=... cargo run
+    /// let config = conversations_core::Config::from_env()?;
+    /// # Ok::<(), conversations_core::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Config, Error> {
+        ConfigBuilder::default().env_fallback().build()
     }
 
     /// The base URL, without a trailing slash.
@@ -127,6 +194,7 @@ pub struct ConfigBuilder {
     timeout: Option<Duration>,
     deadline: Option<Duration>,
     max_response_bytes: Option<usize>,
+    allow_anonymous: bool,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -202,11 +270,86 @@ impl ConfigBuilder {
         self
     }
 
-    /// Validates and builds the configuration; an `invalid_input` error names the bad field.
+    /// Fills what is not set yet from the environment, as [`Config::from_env`] does:
+    /// `MESSAGEMEDIA_API_KEY` and `MESSAGEMEDIA_API_SECRET` (the credentials, used only when
+    /// neither is set on the builder) and `MESSAGEMEDIA_BASE_URL`. Unset or empty variables are
+    /// ignored.
+    ///
+    /// ```
+    /// use conversations_core::Config;
+    ///
+    /// // Options set in code win over the environment.
+    /// let config = Config::builder()
+    ///     .base_url("http://127.0.0.1:8080")
+    ///     .env_fallback()
+    ///     .build()?;
+    /// assert_eq!(config.base_url(), "http://127.0.0.1:8080");
+    /// # Ok::<(), conversations_core::Error>(())
+    /// ```
+    pub fn env_fallback(self) -> Self {
+        self.env_fallback_from(|name| std::env::var(name).ok())
+    }
+
+    /// [`ConfigBuilder::env_fallback`] over any lookup (tests use a map, not the process
+    /// environment).
+    pub fn env_fallback_from(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |name: &str| lookup(name).filter(|v| !v.is_empty());
+        if self.username.is_none() && self.password.is_none() {
+            self.username = var(ENV_API_KEY);
+            self.password = var(ENV_API_SECRET);
+        }
+        if self.base_url.is_none() {
+            self.base_url = var(ENV_BASE_URL);
+        }
+        self
+    }
+
+    /// Whether [`ConfigBuilder::build`] refuses the production API without credentials (default
+    /// `true`: such calls can only fail, with a 401). Other base URLs (the sandbox, your own
+    /// proxy, which adds the credentials) are accepted either way.
+    pub fn require_credentials(mut self, required: bool) -> Self {
+        self.allow_anonymous = !required;
+        self
+    }
+
+    /// Validates and builds the configuration; an `invalid_input` error names the bad field
+    /// (`base_url`, `username`, `password`, `timeout`, ...).
+    ///
+    /// ```
+    /// use conversations_core::Config;
+    ///
+    /// // The production API needs the API key and secret...
+    /// let err = Config::builder().build().unwrap_err();
+    /// assert_eq!(err.field(), Some("credentials"));
+    /// // ...the sandbox (or a proxy that adds them) does not.
+    /// let sandbox = Config::builder().base_url("http://127.0.0.1:8080").build()?;
+    /// assert!(sandbox.authorization().is_none());
+    /// # Ok::<(), conversations_core::Error>(())
+    /// ```
     pub fn build(self) -> Result<Config, Error> {
-        let base_url = validate::base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        self.build_for(&RUST)
+    }
+
+    /// Builds with the field names and hints of one surface (the engine passes the JS ones).
+    pub(crate) fn build_for(self, names: &Names) -> Result<Config, Error> {
+        let base_url = validate::base_url(
+            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+            names.base_url,
+            names.userinfo_hint,
+        )?;
         let authorization = match (&self.username, &self.password) {
-            (None, None) => None,
+            (None, None) => {
+                if !self.allow_anonymous && is_production(&base_url) {
+                    return Err(Error::invalid_input(
+                        "credentials",
+                        format!(
+                            "no credentials for the production API ({base_url}): {}; or set {} to the sandbox or to your own proxy that adds them",
+                            names.credentials_hint, names.base_url
+                        ),
+                    ));
+                }
+                None
+            }
             (Some(user), Some(password)) => {
                 validate::username(user)?;
                 let raw = format!("{user}:{password}");
@@ -218,19 +361,19 @@ impl ConfigBuilder {
             (None, Some(_)) => {
                 return Err(Error::invalid_input(
                     "username",
-                    "username is required when a password is set",
+                    "username (the API key) is required when a password is set",
                 ))
             }
             (Some(_), None) => {
                 return Err(Error::invalid_input(
                     "password",
-                    "password is required when a username is set",
+                    "password (the API secret) is required when a username is set",
                 ))
             }
         };
         let user_agent = match &self.user_agent_suffix {
             Some(suffix) if !suffix.trim().is_empty() => {
-                validate::header_text("userAgent", suffix)?;
+                validate::header_text(names.user_agent, suffix)?;
                 format!("{USER_AGENT} {}", suffix.trim())
             }
             _ => USER_AGENT.to_owned(),
@@ -239,14 +382,14 @@ impl ConfigBuilder {
         let deadline = self.deadline.unwrap_or(DEFAULT_DEADLINE);
         if timeout.is_zero() {
             return Err(Error::invalid_input(
-                "timeoutMs",
-                "timeout must be positive",
+                names.timeout,
+                format!("{} must be positive", names.timeout),
             ));
         }
         if deadline.is_zero() {
             return Err(Error::invalid_input(
-                "deadlineMs",
-                "deadline must be positive",
+                names.deadline,
+                format!("{} must be positive", names.deadline),
             ));
         }
         let max_response_bytes = self
@@ -254,8 +397,8 @@ impl ConfigBuilder {
             .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
         if max_response_bytes == 0 {
             return Err(Error::invalid_input(
-                "maxResponseBytes",
-                "maxResponseBytes must be positive",
+                names.max_response_bytes,
+                format!("{} must be positive", names.max_response_bytes),
             ));
         }
         Ok(Config {

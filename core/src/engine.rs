@@ -35,6 +35,9 @@ pub struct EngineConfig {
     pub deadline_ms: Option<f64>,
     /// Response size cap in bytes.
     pub max_response_bytes: Option<f64>,
+    /// Refuse the production API without credentials (the modern client sets it; the original
+    /// SDK's surface does not, as the original sent such calls).
+    pub require_credentials: Option<bool>,
 }
 
 /// The resolved time, retry and size budget, for the binding's timers and readers.
@@ -452,7 +455,8 @@ fn clone_error(e: &Error) -> Error {
 fn build_config(cfg: EngineConfig) -> Result<Config, Error> {
     let mut b = Config::builder()
         .username(cfg.username)
-        .password(cfg.password);
+        .password(cfg.password)
+        .require_credentials(cfg.require_credentials == Some(true));
     if let Some(url) = cfg.base_url {
         b = b.base_url(url);
     }
@@ -471,7 +475,7 @@ fn build_config(cfg: EngineConfig) -> Result<Config, Error> {
     if let Some(n) = cfg.max_response_bytes {
         b = b.max_response_bytes(whole("maxResponseBytes", n, 1e12)? as usize);
     }
-    b.build()
+    b.build_for(&crate::config::JS)
 }
 
 /// A non-negative whole number no larger than `max`.

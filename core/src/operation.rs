@@ -69,6 +69,17 @@ pub struct FieldSpec {
     pub value: FieldType,
 }
 
+impl FieldSpec {
+    /// The camelCase spelling, which JS callers write and errors name (`callbackUrl`).
+    pub fn js_name(&self) -> &'static str {
+        if self.wire.contains('_') {
+            self.alias
+        } else {
+            self.wire
+        }
+    }
+}
+
 /// One kind of a body with a discriminator field (a message's `type`).
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]

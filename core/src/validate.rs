@@ -32,12 +32,19 @@ pub(crate) fn id<'a>(field: &'static str, value: &'a str) -> Result<&'a str, Err
 /// segments or characters a parser would percent-encode or drop. `core/tests/base_url.rs` checks
 /// it against the `url` crate (the WHATWG parser). Written over bytes, without that crate: its
 /// IDNA tables would not fit the browser build's size budget.
-pub(crate) fn base_url(url: &str) -> Result<String, Error> {
+///
+/// `field` is the option's name on the caller's surface (`baseUrl` in JS, `base_url` in Rust);
+/// `credentials_hint` says where credentials go instead of the URL.
+pub(crate) fn base_url(
+    url: &str,
+    field: &'static str,
+    credentials_hint: &str,
+) -> Result<String, Error> {
     let trimmed = url.trim_end_matches('/');
     let bad = |why: &str| {
         Error::invalid_input(
-            "baseUrl",
-            format!("baseUrl {why}: {:?}", truncate(&without_userinfo(url), 200)),
+            field,
+            format!("{field} {why}: {:?}", truncate(&without_userinfo(url), 200)),
         )
     };
     if trimmed.chars().any(|c| c.is_control() || c.is_whitespace()) {
@@ -53,9 +60,9 @@ pub(crate) fn base_url(url: &str) -> Result<String, Error> {
     }
     let (authority, path) = rest.split_at(position(rest, b'/').unwrap_or(rest.len()));
     if position(authority, b'@').is_some() {
-        return Err(bad(
-            "must not contain credentials (user:password@): pass them as the username and password options",
-        ));
+        return Err(bad(&format!(
+            "must not contain credentials (user:password@): {credentials_hint}"
+        )));
     }
     let (host, port) = host_port(authority).map_err(bad)?;
     check_path(path).map_err(bad)?;
@@ -314,7 +321,7 @@ fn is_dot_segment(segment: &str) -> bool {
 /// Checks an absolute http(s) URL with a non-empty host and no whitespace or control characters.
 pub(crate) fn http_url(url: &str) -> Result<(), &'static str> {
     if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err("must not contain spaces or control characters");
+        return Err("it contains spaces or control characters");
     }
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
     let rest = if lower.starts_with("https://") {
@@ -322,12 +329,12 @@ pub(crate) fn http_url(url: &str) -> Result<(), &'static str> {
     } else if lower.starts_with("http://") {
         &url[7..]
     } else {
-        return Err("must be an absolute http:// or https:// URL");
+        return Err("it does not start with http:// or https://");
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = authority.rsplit('@').next().unwrap_or("");
     if host.is_empty() || host.starts_with(':') {
-        return Err("must name a host");
+        return Err("it names no host");
     }
     Ok(())
 }

@@ -6,7 +6,11 @@
 use conversations_core::Config;
 
 fn build(base_url: &str) -> Result<Config, conversations_core::Error> {
-    Config::builder().base_url(base_url).build()
+    // Credentials: the production URL is among the inputs, and it requires them.
+    Config::builder()
+        .base_url(base_url)
+        .credentials("k", "s")
+        .build()
 }
 
 /// scheme, host, port (if written), path of core's canonical form.
@@ -85,7 +89,7 @@ fn hostile_and_broken_urls_are_refused_at_construction() {
     for (input, says) in [
         (
             "http://admin:pw@api.example.test",
-            "username and password options",
+            "ConfigBuilder::credentials",
         ),
         ("http://admin@api.example.test", "credentials"),
         ("https://u:p@[::1]:8080/x", "credentials"),
@@ -129,7 +133,7 @@ fn hostile_and_broken_urls_are_refused_at_construction() {
     ] {
         let err = build(input).expect_err(input);
         assert_eq!(err.code(), "invalid_input", "{input:?}");
-        assert_eq!(err.field(), Some("baseUrl"), "{input:?}");
+        assert_eq!(err.field(), Some("base_url"), "{input:?}");
         assert!(
             err.message().contains(says),
             "{input:?}: {:?} should say {says:?}",
@@ -158,12 +162,14 @@ fn credentials_in_a_url_never_show() {
 fn user_agent_must_be_printable_ascii() {
     for suffix in ["app/1 ✓", "café/1", "app\u{7f}"] {
         let err = Config::builder()
+            .credentials("k", "s")
             .user_agent_suffix(suffix)
             .build()
             .expect_err(suffix);
-        assert_eq!(err.field(), Some("userAgent"), "{suffix:?}");
+        assert_eq!(err.field(), Some("user_agent_suffix"), "{suffix:?}");
     }
     let ok = Config::builder()
+        .credentials("k", "s")
         .user_agent_suffix("my-app/2.1 (+https://x.test)")
         .build()
         .expect("ASCII is fine");

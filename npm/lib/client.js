@@ -3,7 +3,8 @@
 // The one call pipeline (engine.request → I/O → engine.decode, retries, timeouts, abort) and the
 // modern ConversationsClient over it. The compat surface (compat.js) calls `perform` too.
 
-const { getEngine, defaultBaseUrl } = require('./engine');
+const { getEngine, defaultBaseUrl, engineKind } = require('./engine');
+const { MODERN_ENGINE, withEnvironment, idProblem, bodyProblem, explain } = require('./options');
 const { watchInbound } = require('./watch');
 const { fromInfo, invalidInput, plainHeaders } = require('./errors');
 const { Failure, aborted, deadlineExceeded } = require('./failure');
@@ -121,10 +122,11 @@ function absoluteBaseUrl(baseUrl) {
  * Everything one account needs: its engine (which alone holds the credentials), the resolved
  * policy, the I/O, the logger. Used by ConversationsClient and by each compat configuration.
  * @param {object} options checked client options
+ * @param {object} [engineExtra] engine configuration the surface adds (options.js MODERN_ENGINE)
  */
-function createState(options) {
+function createState(options, engineExtra) {
   const Engine = getEngine();
-  const config = {};
+  const config = { ...engineExtra };
   for (const [name, key] of Object.entries(ENGINE_KEYS)) {
     if (options[name] !== undefined) config[key] = options[name];
   }
@@ -374,7 +376,11 @@ function decodeResponse(state, op, req, res, ctx, attempt, started) {
   }
   if (decoded === undefined) decoded = JSON.parse(state.engine.decode(op, res.status, res.body));
   // An error about a response carries its headers (request ids, rate limits).
-  if (decoded.error !== undefined && decoded.error !== null) return { error: fromInfo(decoded.error, undefined, plainHeaders(res.headers)) };
+  if (decoded.error !== undefined && decoded.error !== null) {
+    const error = fromInfo(decoded.error, undefined, plainHeaders(res.headers));
+    if (ctx !== null && ctx.explain !== undefined) ctx.explain(error);
+    return { error };
+  }
   if (state.logger !== null) {
     emit(state.logger, 'info', 'conversations: response', {
       op, method: req.method, url: req.url, status: res.status, attempt, durationMs: Math.round(performance.now() - started),
@@ -411,6 +417,10 @@ class ResponseCapture {
   result(output) {
     return output;
   }
+
+  explain(error) {
+    explain(error);
+  }
 }
 
 /**
@@ -424,11 +434,12 @@ function withResponse(data, capture) {
 
 /**
  * Starts one modern call: its promise, with `.withResponse()` resolving to the data and the raw
- * response (status, lower-case headers, body text) of the same call.
+ * response (status, lower-case headers, body text) of the same call. With `problem` (an argument
+ * the method refused, options.js), the promise rejects with it and nothing is sent.
  */
-function call(state, op, id, body, options) {
+function call(state, op, id, body, options, problem) {
   const capture = new ResponseCapture();
-  const promise = perform(state, op, id, body, options, capture);
+  const promise = problem != null ? Promise.reject(problem) : perform(state, op, id, body, options, capture);
   promise.withResponse = () => promise.then((data) => withResponse(data, capture));
   return promise;
 }
@@ -445,12 +456,17 @@ class ConversationsClient {
    * @throws {import('./errors').InvalidInputError} for unknown options, wrong types or a bad baseUrl
    */
   constructor(options) {
-    this.#state = createState(checkOptions(options));
+    this.#state = createState(withEnvironment(checkOptions(options), inBrowser()), MODERN_ENGINE);
   }
 
   /** The base URL requests go to. */
   get baseUrl() {
     return this.#state.baseUrl ?? defaultBaseUrl();
+  }
+
+  /** The engine in use: `'native'` (the napi addon) or `'wasm'`. */
+  get engine() {
+    return engineKind();
   }
 
   /**
@@ -464,7 +480,8 @@ class ConversationsClient {
    * @returns {import('../index').APIPromise<import('../index').SentMessage>}
    */
   sendMessage(appUserId, message, options) {
-    return call(this.#state, 'createSendMessage', appUserId, message, options);
+    return call(this.#state, 'createSendMessage', appUserId, message, options, idProblem(appUserId, 'appUserId', 'sendMessage')
+      ?? bodyProblem(message, 'a message', 'sendMessage', "{ channel: 'facebook', text: 'Hello' }"));
   }
 
   /**
@@ -474,7 +491,7 @@ class ConversationsClient {
    * @returns {import('../index').APIPromise<import('../index').MessageList>}
    */
   listMessages(appUserId, options) {
-    return call(this.#state, 'getAppUserMessages', appUserId, undefined, options);
+    return call(this.#state, 'getAppUserMessages', appUserId, undefined, options, idProblem(appUserId, 'appUserId', 'listMessages'));
   }
 
   /**
@@ -484,7 +501,7 @@ class ConversationsClient {
    * @returns {import('../index').APIPromise<import('../index').AppUser>}
    */
   getAppUser(appUserId, options) {
-    return call(this.#state, 'getAppUserById', appUserId, undefined, options);
+    return call(this.#state, 'getAppUserById', appUserId, undefined, options, idProblem(appUserId, 'appUserId', 'getAppUser'));
   }
 
   /**
@@ -503,7 +520,8 @@ class ConversationsClient {
    * @returns {import('../index').APIPromise<import('../index').ProvisionedAccount>}
    */
   provisionAccount(account, options) {
-    return call(this.#state, 'createConfigureAccount', undefined, account, options);
+    return call(this.#state, 'createConfigureAccount', undefined, account, options,
+      bodyProblem(account, 'an account', 'provisionAccount', "{ name: 'My business' }"));
   }
 
   /**
@@ -513,7 +531,7 @@ class ConversationsClient {
    * @returns {import('../index').APIPromise<string>} the server's raw response text (often "")
    */
   integrateFacebookPage(facebookPageId, options) {
-    return call(this.#state, 'createIntegrateFacebookPage', facebookPageId, undefined, options);
+    return call(this.#state, 'createIntegrateFacebookPage', facebookPageId, undefined, options, idProblem(facebookPageId, 'facebookPageId', 'integrateFacebookPage'));
   }
 
   /**

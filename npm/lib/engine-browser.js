@@ -38,4 +38,10 @@ function defaultBaseUrl() {
   return defaultBase;
 }
 
-module.exports = { getEngine, defaultBaseUrl, useEngine };
+/** The browser build has one engine: `'wasm'`. */
+function engineKind() {
+  getEngine();
+  return 'wasm';
+}
+
+module.exports = { getEngine, defaultBaseUrl, useEngine, engineKind };

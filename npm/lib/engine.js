@@ -11,6 +11,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 let loaded = null;
+let loadedKind = null;
+const CHOICES = ['native', 'wasm'];
 
 function nativeCandidates() {
   const { platform, arch } = process;
@@ -44,7 +46,8 @@ function loadWasm(problems) {
     return glue.Engine;
   } catch (err) {
     const missing = err && (err.code === 'MODULE_NOT_FOUND' || err.code === 'ENOENT');
-    problems.push(`wasm engine: ${missing ? 'not built (make wasm)' : err.message}`);
+    // No repository hints: npm users cannot build it; a package without it is an incomplete install.
+    problems.push(`wasm engine: ${missing ? 'missing from the package (reinstall messagemedia-conversations-sdk)' : err.message}`);
     return null;
   }
 }
@@ -56,11 +59,24 @@ function loadWasm(problems) {
 function getEngine() {
   if (loaded !== null) return loaded;
   const choice = (typeof process === 'object' && process.env && process.env.CONVERSATIONS_ENGINE) || '';
+  if (choice !== '' && !CHOICES.includes(choice)) {
+    const err = new Error(`messagemedia-conversations-sdk: CONVERSATIONS_ENGINE must be "native" or "wasm" (or unset to choose `
+      + `the native addon, falling back to wasm), got ${JSON.stringify(choice)}`);
+    err.code = 'ERR_CONVERSATIONS_ENGINE_CHOICE';
+    throw err;
+  }
   const problems = [];
   let Engine = null;
+  let kind = 'wasm';
   if (choice === 'wasm') Engine = loadWasm(problems);
-  else if (choice === 'native') Engine = loadNative(problems);
-  else Engine = loadNative(problems) ?? loadWasm(problems);
+  else if (choice === 'native') {
+    Engine = loadNative(problems);
+    kind = 'native';
+  } else {
+    Engine = loadNative(problems);
+    if (Engine !== null) kind = 'native';
+    else Engine = loadWasm(problems);
+  }
   if (typeof Engine !== 'function') {
     const err = new Error(
       `messagemedia-conversations-sdk: no engine could be loaded for ${process.platform}-${process.arch}` +
@@ -70,7 +86,17 @@ function getEngine() {
     throw err;
   }
   loaded = Engine;
+  loadedKind = kind;
   return Engine;
+}
+
+/**
+ * Which engine is in use, loading it if needed: `'native'` (the napi addon) or `'wasm'`.
+ * @returns {'native' | 'wasm'}
+ */
+function engineKind() {
+  getEngine();
+  return loadedKind;
 }
 
 let defaultBase;
@@ -87,4 +113,4 @@ function defaultBaseUrl() {
   return defaultBase;
 }
 
-module.exports = { getEngine, defaultBaseUrl };
+module.exports = { getEngine, defaultBaseUrl, engineKind };

@@ -39,7 +39,7 @@ $(NPM_DIR)/node_modules/.package-lock.json: $(NPM_DIR)/package.json $(wildcard $
 node-test: addon wasm node-deps sandbox-bin dropin-deps
 	node --test --test-concurrency=2 $(NPM_DIR)/test/ tests/dropin/
 	@echo "--- the same modern, compat, drop-in and vector tests on the wasm engine"
-	CONVERSATIONS_ENGINE=wasm node --test --test-concurrency=2 $(NPM_DIR)/test/client.test.js $(NPM_DIR)/test/compat.test.js $(NPM_DIR)/test/vectors.test.js tests/dropin/
+	CONVERSATIONS_ENGINE=wasm node --test --test-concurrency=2 $(NPM_DIR)/test/client.test.js $(NPM_DIR)/test/compat.test.js $(NPM_DIR)/test/vectors.test.js $(NPM_DIR)/test/newcomer.test.js tests/dropin/
 
 ## The original SDK (../shared/original-sdk, read-only) copied into .tools/original-sdk with its three
 ## runtime dependencies pinned by tests/dropin/original/: the oracle of the side-by-side suite.
@@ -145,3 +145,11 @@ bench-instructions:
 clean:
 	$(CARGO) clean
 	rm -f $(ADDON)
+
+## The README's runnable blocks (`<!-- runnable: KIND -->`), as pasted, against a sandbox: Node
+## CJS, ESM, TypeScript, and the Rust quickstart as a cargo project (offline, the workspace's
+## lockfile and target dir). See tests/readme/readme.test.js.
+.PHONY: readme-test
+test: readme-test
+readme-test: addon wasm node-deps sandbox-bin
+	node --test --test-concurrency=1 tests/readme/

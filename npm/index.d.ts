@@ -107,12 +107,32 @@ export type APIException = ConversationsError;
 // ---------------------------------------------------------------------------------------------
 // Modern surface
 
+/**
+ * Options of {@link ConversationsClient}. All are optional: in Node, absent credentials and base
+ * URL are read from `MESSAGEMEDIA_API_KEY`, `MESSAGEMEDIA_API_SECRET` and `MESSAGEMEDIA_BASE_URL`.
+ * @example
+ * const client = new ConversationsClient({
+ *   username: process.env.MESSAGEMEDIA_API_KEY,
+ *   password: process.env.MESSAGEMEDIA_API_SECRET,
+ *   timeoutMs: 10_000,
+ * });
+ */
 export interface ClientOptions {
-  /** API key (Basic auth user). */
+  /**
+   * API key (Basic auth user). Default (Node): `MESSAGEMEDIA_API_KEY`, when neither `username`
+   * nor `password` is given. Required (with `password`) for the production API.
+   */
   username?: string;
-  /** API secret (Basic auth password). Kept inside the engine, never by the JS object. */
+  /**
+   * API secret (Basic auth password). Kept inside the engine, never by the JS object. Default
+   * (Node): `MESSAGEMEDIA_API_SECRET`.
+   */
   password?: string;
-  /** Default https://api.messagemedia.com. */
+  /**
+   * Where requests go: an absolute http(s) URL, optionally with a path prefix (a proxy), or in a
+   * browser a relative one (`'/api/conversations'`, your backend). Default (Node):
+   * `MESSAGEMEDIA_BASE_URL`, else https://api.messagemedia.com.
+   */
   baseUrl?: string;
   /** Per-attempt timeout in ms (default 30000). */
   timeoutMs?: number;
@@ -141,30 +161,40 @@ export interface ClientOptions {
   allowBrowserCredentials?: boolean;
 }
 
-/** Per-call options (last argument of every method). */
+/**
+ * Per-call options (last argument of every method).
+ * @example
+ * await client.listAppUsers({ signal: AbortSignal.timeout(5000) });
+ */
 export interface CallOptions {
+  /** Aborts the call (rejects with {@link AbortError}); no retry after an abort. */
   signal?: AbortSignalLike;
   /** Per-attempt timeout for this call, in ms. */
   timeoutMs?: number;
 }
+
+/** A messaging channel: `'facebook'` (Messenger) today; other names are passed through. */
+export type Channel = 'facebook' | (string & {});
+/** Whether the app user sent a message (`'RECEIVED'`) or the account did (`'SENT'`). */
+export type Direction = 'RECEIVED' | 'SENT' | (string & {});
 
 /**
  * Outgoing messages: a discriminated union on `type`, with an open fallback. Fields the SDK does
  * not list are sent as given (null fields are not sent), so a kind or field the API adds can be
  * sent before the SDK knows it (`CustomMessage`).
  */
-export interface TextMessage { channel: string; type?: 'text'; text: string; actions?: never; [field: string]: unknown }
+export interface TextMessage { channel: Channel; type?: 'text'; text: string; actions?: never; [field: string]: unknown }
 /** An image: `media` is its URL; `text` an optional caption. */
-export interface ImageMessage { channel: string; type: 'image'; media: string; text?: string; [field: string]: unknown }
+export interface ImageMessage { channel: Channel; type: 'image'; media: string; text?: string; [field: string]: unknown }
 /** A quick-reply button (the wire's camelCase names, as the API writes them). */
 export interface ReplyAction { type: 'reply'; displayText: string; responseText: string; [field: string]: unknown }
 /** A button of a kind the SDK does not know yet. */
 export interface CustomAction { type: string; [field: string]: unknown }
 export type MessageAction = ReplyAction | CustomAction;
 /** Buttons under a text; `type: 'actions'` is implied by `actions` and sent. */
-export interface ActionsMessage { channel: string; type?: 'actions'; text: string; actions: MessageAction[]; [field: string]: unknown }
+export interface ActionsMessage { channel: Channel; type?: 'actions'; text: string; actions: MessageAction[]; [field: string]: unknown }
 /** A kind the SDK does not know yet: only `channel` is checked; everything is sent as given. */
-export interface CustomMessage { channel: string; type: string; [field: string]: unknown }
+export interface CustomMessage { channel: Channel; type: string; [field: string]: unknown }
 export type OutgoingMessage = TextMessage | ImageMessage | ActionsMessage | CustomMessage;
 /** @deprecated the text message; see OutgoingMessage for the other kinds. */
 export type Message = TextMessage;
@@ -184,9 +214,9 @@ export interface APIPromise<T> extends Promise<T> {
 
 // Outputs list the known fields; fields the API adds arrive too, under camelCase names with their
 // values as sent (read them with a cast, or declare them by interface merging).
-export interface SentMessage { channel: string; text: string }
+export interface SentMessage { channel: Channel; text: string }
 export interface ConversationMessage {
-  direction: string; text: string | null; channel: string; timestamp: string;
+  direction: Direction; text: string | null; channel: Channel; timestamp: string;
   /** Present when the server sends them (rich messages). */
   type?: string; media?: string; actions?: MessageAction[];
 }
@@ -202,30 +232,127 @@ export interface FacebookPage { id: string; name: string | null }
 export interface FacebookPageList { data: FacebookPage[] }
 export interface FacebookAuthorisation { authorisationUrl: string }
 
-/** A client for one account. Several may coexist; none shows its credentials. */
+/**
+ * A client for one MessageMedia account: every operation of the Conversations API as an async
+ * method. Several may coexist; none shows its credentials. Each method returns an
+ * {@link APIPromise} and rejects with a {@link ConversationsError} subclass.
+ * @example
+ * import { ConversationsClient } from 'messagemedia-conversations-sdk';
+ * // Reads MESSAGEMEDIA_API_KEY, MESSAGEMEDIA_API_SECRET and MESSAGEMEDIA_BASE_URL.
+ * const client = new ConversationsClient();
+ * const users = await client.listAppUsers();
+ */
 export declare class ConversationsClient {
-  /** @throws {InvalidInputError} for unknown options, wrong types or a bad baseUrl. */
+  /**
+   * @param options credentials, base URL, timeouts, retries, transport; see {@link ClientOptions}.
+   * @throws {InvalidInputError} for unknown options, wrong types, a bad `baseUrl`, or no
+   *   credentials for the production API (field `credentials`).
+   * @throws {Error} with `code` `'ERR_CONVERSATIONS_ENGINE_CHOICE'` for a `CONVERSATIONS_ENGINE`
+   *   other than `native` or `wasm`, or `'ERR_CONVERSATIONS_NO_ENGINE'` when no engine loads.
+   * @example
+   * const client = new ConversationsClient({ baseUrl: 'http://127.0.0.1:8080' }); // the sandbox
+   */
   constructor(options?: ClientOptions);
   /** The base URL requests go to. */
   readonly baseUrl: string;
+  /**
+   * The engine in use: `'native'` (the napi addon) or `'wasm'` (browsers, or Node without a
+   * prebuilt addon, or `CONVERSATIONS_ENGINE=wasm`).
+   */
+  readonly engine: 'native' | 'wasm';
+  /**
+   * Sends a message to an app user: a text, an image, buttons, or a kind the SDK does not know
+   * yet (sent as given; null fields are not sent).
+   * @param appUserId the app user's id, a string as the API returned it.
+   * @param message `{ channel, text }`, `{ channel, type: 'image', media }`, `{ channel, text, actions }`, ...
+   * @param options per-call `signal` and `timeoutMs`.
+   * @returns what the server accepted (`{ channel, text }`).
+   * @throws {InvalidInputError} for a non-string id or a message missing its required fields (nothing is sent).
+   * @throws {NotFoundError} when the app user does not exist (404).
+   * @throws {AuthenticationError} for a wrong key or secret (401).
+   * @example
+   * await client.sendMessage(userId, { channel: 'facebook', text: 'Hello!' });
+   */
   sendMessage(appUserId: string, message: OutgoingMessage, options?: CallOptions): APIPromise<SentMessage>;
+  /**
+   * The messages sent to and received from an app user, with metadata.
+   * @param appUserId the app user's id.
+   * @param options per-call `signal` and `timeoutMs`.
+   * @throws {InvalidInputError} for a non-string or blank id.
+   * @throws {NotFoundError} when the app user does not exist.
+   * @example
+   * const { messages } = await client.listMessages(userId);
+   * for (const m of messages.data) console.log(m.direction, m.text);
+   */
   listMessages(appUserId: string, options?: CallOptions): APIPromise<MessageList>;
+  /**
+   * One app user.
+   * @param appUserId the app user's id.
+   * @param options per-call `signal` and `timeoutMs`.
+   * @throws {InvalidInputError} for a non-string or blank id.
+   * @throws {NotFoundError} when the app user does not exist.
+   * @example
+   * const user = await client.getAppUser(userId);
+   */
   getAppUser(appUserId: string, options?: CallOptions): APIPromise<AppUser>;
+  /**
+   * The app users of the account (the people who wrote to its pages).
+   * @param options per-call `signal` and `timeoutMs`.
+   * @throws {AuthenticationError} for a wrong key or secret (401).
+   * @example
+   * const { data } = await client.listAppUsers();
+   */
   listAppUsers(options?: CallOptions): APIPromise<AppUserList>;
+  /**
+   * Configures (provisions) the account for the Conversations API.
+   * @param account `{ name, callbackUrl? }`: `callbackUrl` (an http(s) URL) receives events.
+   * @param options per-call `signal` and `timeoutMs`.
+   * @throws {InvalidInputError} for a missing name or a `callbackUrl` that is not an http(s) URL.
+   * @example
+   * await client.provisionAccount({ name: 'My shop', callbackUrl: 'https://example.com/hooks' });
+   */
   provisionAccount(account: Account, options?: CallOptions): APIPromise<ProvisionedAccount>;
-  /** Resolves with the server's raw response text (often ""). */
+  /**
+   * Integrates a Facebook page; resolves with the server's raw response text (often "").
+   * @param facebookPageId the page's id, a string.
+   * @param options per-call `signal` and `timeoutMs`.
+   * @throws {InvalidInputError} for a non-string or blank id.
+   * @example
+   * const { data } = await client.listFacebookPages();
+   * await client.integrateFacebookPage(data[0].id);
+   */
   integrateFacebookPage(facebookPageId: string, options?: CallOptions): APIPromise<string>;
+  /**
+   * The Facebook pages the authorised Facebook user manages.
+   * @param options per-call `signal` and `timeoutMs`.
+   * @throws {BadRequestError} when the account is not provisioned.
+   * @example
+   * const { data } = await client.listFacebookPages();
+   */
   listFacebookPages(options?: CallOptions): APIPromise<FacebookPageList>;
+  /**
+   * The URL where the account owner authorises MessageMedia on Facebook.
+   * @param options per-call `signal` and `timeoutMs`.
+   * @throws {BadRequestError} when the account is not provisioned.
+   * @example
+   * const { authorisationUrl } = await client.getFacebookAuthorisationUrl();
+   */
   getFacebookAuthorisationUrl(options?: CallOptions): APIPromise<FacebookAuthorisation>;
   /**
    * Closes idle keep-alive sockets now and each busy one when its call ends: calls in flight
    * complete normally (abort their `signal` to cancel them). The client stays usable.
+   * @example
+   * client.close();
    */
   close(): void;
+  /** `{ baseUrl }`: what `JSON.stringify(client)` shows (never the credentials). */
   toJSON(): { baseUrl: string };
   /**
    * New inbound (RECEIVED) messages, found by polling: each poll lists the app users (1 call),
    * then each user's messages (1 call per user). De-duplicated across polls; ends when `signal` aborts.
+   * @param options `{ intervalMs = 2000, signal, since = now }`.
+   * @example
+   * for await (const message of client.watchInbound({ signal })) console.log(message.text);
    */
   watchInbound(options?: import('./lib/callback').WatchInboundOptions): AsyncIterableIterator<import('./lib/callback').InboundMessage>;
 }

@@ -224,3 +224,26 @@ test('a package without its engines says so without repository hints', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('every ConversationsClient method and option in index.d.ts has JSDoc (summary, @example; @throws on calls)', () => {
+  const dts = fs.readFileSync(path.join(PKG, 'index.d.ts'), 'utf8');
+  const body = dts.slice(dts.indexOf('export declare class ConversationsClient {'));
+  const cls = body.slice(0, body.indexOf('\n}\n'));
+  const methods = [...cls.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\n {2}(\w+)\(/g)];
+  const names = methods.map((m) => m[2]);
+  for (const name of Object.getOwnPropertyNames(ConversationsClient.prototype)) {
+    const { value } = Object.getOwnPropertyDescriptor(ConversationsClient.prototype, name);
+    if (name === 'constructor' || typeof value !== 'function') continue;
+    assert.ok(names.includes(name), `${name} has no JSDoc in index.d.ts`);
+  }
+  for (const [, doc, name] of methods) {
+    if (name === 'toJSON') continue;
+    assert.match(doc, /@example/, `${name}: @example`);
+    if (!['close', 'watchInbound'].includes(name)) assert.match(doc, /@throws/, `${name}: @throws`);
+  }
+  const options = dts.slice(dts.indexOf('export interface ClientOptions {'));
+  const block = options.slice(0, options.indexOf('\n}\n'));
+  for (const [, name] of block.matchAll(/^ {2}(\w+)\?:/gm)) {
+    assert.match(block, new RegExp(`\\*/\\n {2}${name}\\?:`), `option ${name} has JSDoc`);
+  }
+});

@@ -4,8 +4,19 @@ import {
   ConversationsClient, ConversationsError, NotFoundError, InvalidInputError, APIException,
   Configuration, Logger, AppUsersController, ConfigurationController, FacebookController,
   BaseMessageDto, ConfigureAccountRequest, GetAppUsersResponse, GetAppUserMessagesResponse,
-  type AppUser, type MessageList, type ClientOptions, type HttpContext,
+  type AppUser, type MessageList, type ClientOptions, type HttpContext, type Channel, type Direction,
 } from 'messagemedia-conversations-sdk';
+
+// Literal unions with an open fallback: the known values complete, others still type-check.
+function literals(client: ConversationsClient, list: MessageList): void {
+  const known: Channel = 'facebook';
+  const later: Channel = 'whatsapp';
+  const engine: 'native' | 'wasm' = client.engine;
+  const received = list.messages.data.filter((m) => m.direction === 'RECEIVED');
+  const d: Direction = 'SENT';
+  void [known, later, engine, received, d];
+}
+void literals;
 
 async function modern(): Promise<void> {
   const options: ClientOptions = {

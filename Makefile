@@ -28,7 +28,7 @@ addon:
 	cp target/debug/libconversations_node.so $(ADDON)
 
 ## The publishable tarball (release addon, and the wasm engine when built) in dist/.
-package:
+package: docs-tools
 	scripts/package.sh
 
 node-deps: $(NPM_DIR)/node_modules/.package-lock.json
@@ -153,3 +153,21 @@ clean:
 test: readme-test
 readme-test: addon wasm node-deps sandbox-bin
 	node --test --test-concurrency=1 tests/readme/
+
+## The API reference, warnings as errors: TypeDoc for the npm package (target/docs/npm/) and
+## rustdoc for the crates (target/doc/; with doc_cfg badges when a nightly toolchain is present,
+## as docs.rs builds it). Tools pinned in tools/docs/ (also publint and attw for `make package`).
+DOCS_TOOLS := tools/docs
+.PHONY: docs docs-tools
+test: docs
+docs: docs-tools
+	cd $(DOCS_TOOLS) && node_modules/.bin/typedoc --options typedoc.json
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace --all-features --quiet
+	@if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then \
+	  RUSTDOCFLAGS="-D warnings --cfg docsrs" $(CARGO) +nightly doc --no-deps -p conversations-core --all-features --quiet --target-dir target/docsrs; fi
+	@echo "API reference: target/docs/npm/index.html, target/doc/conversations_core/index.html"
+
+docs-tools: $(DOCS_TOOLS)/node_modules/.package-lock.json
+$(DOCS_TOOLS)/node_modules/.package-lock.json: $(DOCS_TOOLS)/package.json $(DOCS_TOOLS)/package-lock.json
+	cd $(DOCS_TOOLS) && npm ci --no-audit --no-fund
+	touch $@

@@ -21,6 +21,28 @@ use std::time::{Duration, Instant, SystemTime};
 pub type Jitter = Arc<dyn Fn() -> f64 + Send + Sync>;
 
 /// An async client for one account. Cheap to clone (clones share the connection pool).
+///
+/// Needs the `client` feature and a tokio runtime (in an application: tokio with the `macros`
+/// and `rt-multi-thread` features, for `#[tokio::main]`).
+///
+/// # Example
+///
+/// ```no_run
+/// use conversations_core::{models::BaseMessage, Client, Config};
+///
+/// #[tokio::main]
+/// async fn main() -> Result<(), conversations_core::Error> {
+///     // MESSAGEMEDIA_API_KEY, MESSAGEMEDIA_API_SECRET and MESSAGEMEDIA_BASE_URL.
+///     let client = Client::new(Config::from_env()?)?;
+///     let users = client.list_app_users().await?;
+///     if let Some(first) = users.data.first() {
+///         client
+///             .send_message(&first.id, &BaseMessage::new("Hello!", "facebook"))
+///             .await?;
+///     }
+///     Ok(())
+/// }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -128,6 +150,18 @@ impl Client {
 
     /// Sends a message to an app user (createSendMessage). Any kind: [`BaseMessage::text`],
     /// [`BaseMessage::image`], [`BaseMessage::actions`], or one the SDK does not know yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: conversations_core::Client) -> Result<(), conversations_core::Error> {
+    /// use conversations_core::models::BaseMessage;
+    ///
+    /// let sent = client
+    ///     .send_message("app-user-id", &BaseMessage::new("Hello!", "facebook"))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn send_message(
         &self,
         app_user_id: &str,
@@ -168,6 +202,14 @@ impl Client {
     }
 
     /// The conversation with an app user (getAppUserMessages).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: conversations_core::Client) -> Result<(), conversations_core::Error> {
+    /// let conversation = client.list_messages("app-user-id").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn list_messages(
         &self,
         app_user_id: &str,
@@ -185,6 +227,15 @@ impl Client {
     }
 
     /// One app user (getAppUserById).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: conversations_core::Client) -> Result<(), conversations_core::Error> {
+    /// let user = client.get_app_user("app-user-id").await?;
+    /// println!("{:?}", user.given_name);
+    /// # Ok(()) }
+    /// ```
     pub async fn get_app_user(&self, app_user_id: &str) -> Result<AppUser, Error> {
         Ok(self.get_app_user_with_response(app_user_id).await?.data)
     }
@@ -199,6 +250,17 @@ impl Client {
     }
 
     /// All app users (getAppUsers).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: conversations_core::Client) -> Result<(), conversations_core::Error> {
+    /// let users = client.list_app_users().await?;
+    /// for user in &users.data {
+    ///     println!("{}", user.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn list_app_users(&self) -> Result<GetAppUsersResponse, Error> {
         Ok(self.list_app_users_with_response().await?.data)
     }
@@ -211,6 +273,17 @@ impl Client {
     }
 
     /// Provisions the account (createConfigureAccount).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: conversations_core::Client) -> Result<(), conversations_core::Error> {
+    /// use conversations_core::models::ConfigureAccountRequest;
+    ///
+    /// let request = ConfigureAccountRequest::new("My shop").with_callback_url("https://example.com/hooks");
+    /// let account = client.provision_account(&request).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn provision_account(
         &self,
         request: &ConfigureAccountRequest,
@@ -232,6 +305,14 @@ impl Client {
     }
 
     /// Integrates a Facebook page (createIntegrateFacebookPage); returns the raw body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: conversations_core::Client) -> Result<(), conversations_core::Error> {
+    /// let raw = client.integrate_facebook_page("1573307926039629").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn integrate_facebook_page(&self, facebook_page_id: &str) -> Result<String, Error> {
         Ok(self
             .integrate_facebook_page_with_response(facebook_page_id)
@@ -255,6 +336,14 @@ impl Client {
     }
 
     /// The Facebook pages the authenticated Facebook user manages (getFacebookPages).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: conversations_core::Client) -> Result<(), conversations_core::Error> {
+    /// let pages = client.list_facebook_pages().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn list_facebook_pages(&self) -> Result<GetFacebookPagesResponse, Error> {
         Ok(self.list_facebook_pages_with_response().await?.data)
     }
@@ -268,6 +357,14 @@ impl Client {
     }
 
     /// Where the Facebook user authorises the account (getFacebookAuthorisationURL).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: conversations_core::Client) -> Result<(), conversations_core::Error> {
+    /// let authorisation = client.get_facebook_authorisation_url().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_facebook_authorisation_url(
         &self,
     ) -> Result<GetFacebookAuthorisationUrlResponse, Error> {

@@ -23,6 +23,7 @@
 //! ```
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod body;
 pub mod callback;
@@ -38,6 +39,7 @@ pub mod retry;
 mod validate;
 
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
 
 pub use config::{Config, ConfigBuilder};
@@ -48,4 +50,5 @@ pub use request::{build_request, Body, HttpRequest};
 pub use retry::{Outcome, RetryPolicy};
 
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{Client, RawResponse, WithResponse};

@@ -328,7 +328,7 @@ impl Client {
         let op = Operation::CreateIntegrateFacebookPage;
         let raw = self.execute(op, Some(facebook_page_id), Body::None).await?;
         let data = decode_text(op, raw.status, &raw.body)
-            .map_err(|e| e.with_headers(raw.headers.clone()))?;
+            .map_err(|e| e.with_auth_hint().with_headers(raw.headers.clone()))?;
         Ok(WithResponse {
             data,
             response: raw,
@@ -391,7 +391,7 @@ impl Client {
     ) -> Result<WithResponse<T>, Error> {
         let raw = self.execute(op, id, body).await?;
         let data = decode_as(op, raw.status, &raw.body)
-            .map_err(|e| e.with_headers(raw.headers.clone()))?;
+            .map_err(|e| e.with_auth_hint().with_headers(raw.headers.clone()))?;
         Ok(WithResponse {
             data,
             response: raw,

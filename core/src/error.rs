@@ -51,6 +51,19 @@ pub struct Error {
 }
 
 impl Error {
+    /// For a 401 from the API, the message with what to do (the Rust client's errors; the JS
+    /// layer adds its own words, and the original SDK's surface keeps the original message).
+    pub(crate) fn with_auth_hint(mut self) -> Self {
+        if self.status == Some(401) && matches!(self.kind, ErrorKind::Api) {
+            self.message = format!(
+                "{}: check the API key and secret (ConfigBuilder::credentials, or MESSAGEMEDIA_API_KEY and MESSAGEMEDIA_API_SECRET with Config::from_env)",
+                self.message
+            )
+            .into();
+        }
+        self
+    }
+
     fn new(kind: ErrorKind, message: impl Into<Cow<'static, str>>) -> Self {
         Error {
             kind,

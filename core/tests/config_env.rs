@@ -135,3 +135,29 @@ fn the_engine_uses_js_names_and_opts_into_the_rule() {
     assert!(err.message().contains("username and password options"));
     assert!(!err.message().contains("ConfigBuilder"));
 }
+
+/// A 401 from the Rust client says what to check, in Rust's terms.
+#[cfg(feature = "client")]
+#[tokio::test]
+async fn a_401_says_to_check_the_key_and_secret() {
+    use conversations_core::Client;
+    let sandbox = conversations_sandbox::spawn(conversations_sandbox::Options::default())
+        .await
+        .expect("sandbox starts");
+    let client = Client::new(
+        Config::builder()
+            .base_url(sandbox.url())
+            .credentials("sandbox-key", "wrong-secret")
+            .build()
+            .expect("valid"),
+    )
+    .expect("client");
+    let err = client.list_app_users().await.expect_err("401");
+    assert_eq!(err.status(), Some(401));
+    assert!(
+        err.message().contains("check the API key and secret"),
+        "{}",
+        err.message()
+    );
+    assert!(err.message().contains("MESSAGEMEDIA_API_KEY"));
+}

@@ -214,7 +214,8 @@ export interface APIPromise<T> extends Promise<T> {
 
 // Outputs list the known fields; fields the API adds arrive too, under camelCase names with their
 // values as sent (read them with a cast, or declare them by interface merging).
-export interface SentMessage { channel: Channel; text: string }
+/** What the API echoes of a sent message; `text` is null for a message without text (an image). */
+export interface SentMessage { channel: Channel; text: string | null }
 export interface ConversationMessage {
   direction: Direction; text: string | null; channel: Channel; timestamp: string;
   /** Present when the server sends them (rich messages). */

@@ -53,6 +53,7 @@ pub struct Error {
 impl Error {
     /// For a 401 from the API, the message with what to do (the Rust client's errors; the JS
     /// layer adds its own words, and the original SDK's surface keeps the original message).
+    #[cfg(feature = "client")]
     pub(crate) fn with_auth_hint(mut self) -> Self {
         if self.status == Some(401) && matches!(self.kind, ErrorKind::Api) {
             self.message = format!(

@@ -147,11 +147,11 @@ clean:
 	rm -f $(ADDON)
 
 ## The README's runnable blocks (`<!-- runnable: KIND -->`), as pasted, against a sandbox: Node
-## CJS, ESM, TypeScript, and the Rust quickstart as a cargo project (offline, the workspace's
+## CJS, ESM, TypeScript, the browser one in Chromium, and the Rust quickstart as a cargo project (offline, the workspace's
 ## lockfile and target dir). See tests/readme/readme.test.js.
 .PHONY: readme-test
 test: readme-test
-readme-test: addon wasm node-deps sandbox-bin
+readme-test: addon wasm chromium node-deps sandbox-bin
 	node --test --test-concurrency=1 tests/readme/
 
 ## The API reference, warnings as errors: TypeDoc for the npm package (target/docs/npm/) and

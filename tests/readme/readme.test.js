@@ -33,7 +33,7 @@ const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const BLOCKS = runnableBlocks(README);
 
 test('the README marks its quickstarts runnable', () => {
-  assert.deepEqual(BLOCKS.map((b) => b.kind).sort(), ['cargo-toml', 'cjs', 'esm', 'rust', 'ts']);
+  assert.deepEqual(BLOCKS.map((b) => b.kind).sort(), ['browser', 'cargo-toml', 'cjs', 'esm', 'rust', 'ts']);
 });
 
 let sandbox;

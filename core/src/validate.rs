@@ -35,10 +35,10 @@ pub(crate) fn id<'a>(field: &'static str, value: &'a str) -> Result<&'a str, Err
 pub(crate) fn base_url(url: &str) -> Result<String, Error> {
     let trimmed = url.trim_end_matches('/');
     let bad = |why: &str| {
-        Error::invalid_input(
-            "baseUrl",
-            format!("baseUrl {why}: {:?}", truncate(&without_userinfo(url), 200)),
-        )
+        let mut message = format!("baseUrl {why}: ");
+        // Quoted as JSON quotes it (`{:?}` would link core's Unicode escaping tables).
+        crate::json::write_str(&mut message, truncate(&without_userinfo(url), 200));
+        Error::invalid_input("baseUrl", message)
     };
     if trimmed.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(bad("must not contain spaces or control characters"));

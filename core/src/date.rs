@@ -224,7 +224,10 @@ mod tests {
                 same(&form);
                 let mut b = form.clone().into_bytes();
                 match rng.u8(..3) {
-                    0 => b[rng.usize(..b.len())] = bytes[rng.usize(..bytes.len())],
+                    0 => {
+                        let at = rng.usize(..b.len());
+                        b[at] = bytes[rng.usize(..bytes.len())];
+                    }
                     1 => {
                         b.remove(rng.usize(..b.len()));
                     }

@@ -182,10 +182,9 @@ mod tests {
         );
         let full = std::str::from_utf8(DAYS[weekday(wd.as_bytes()).unwrap()]).unwrap();
         let rfc850 = format!("{full}, {day}-{mon}-{} {time} GMT", &year[2..]);
-        let spaced = if day.starts_with('0') {
-            format!(" {}", &day[1..])
-        } else {
-            day.to_owned()
+        let spaced = match day.strip_prefix('0') {
+            Some(digit) => format!(" {digit}"),
+            None => day.to_owned(),
         };
         let asctime = format!("{wd} {mon} {spaced} {time} {year}");
         [imf, rfc850, asctime]

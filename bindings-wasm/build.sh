@@ -12,9 +12,22 @@ if [ ! -f "$out/conversations_bg.wasm" ] || [ ! -f "$out/conversations.js" ] || 
   rm -rf "$out.tmp"
   wasm-bindgen --target web --no-typescript --out-dir "$out.tmp" --out-name conversations "$built"
   # The features Rust enables by default for wasm32-unknown-unknown (the module uses externref).
-  npm/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-reference-types --enable-multivalue \
-    "$out.tmp/conversations_bg.wasm" -o "$out.tmp/conversations_bg.wasm"
+  # --converge: rerun -Oz while it still shrinks the module; --zero-filled-memory: the module
+  # defines its memory, which a new instance zero-fills; the producers and target_features
+  # sections are read by no runtime. The import/export/module names become one or two letters
+  # (the hashed wasm-bindgen names were 2 KB of the gzipped module): minify-glue.mjs renames them
+  # in the glue from wasm-opt's mapping.
+  names=target/wasm-bindgen-names.json
+  features="--enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int
+    --enable-sign-ext --enable-reference-types --enable-multivalue"
+  # Names first (alone: under --converge the pass would print its mapping once per round).
+  # shellcheck disable=SC2086
+  npm/node_modules/.bin/wasm-opt --minify-imports-and-exports-and-modules $features \
+    "$out.tmp/conversations_bg.wasm" -o "$out.tmp/conversations_bg.wasm" > "$names"
+  # shellcheck disable=SC2086
+  npm/node_modules/.bin/wasm-opt -Oz --converge --zero-filled-memory --strip-producers --strip-target-features \
+    $features "$out.tmp/conversations_bg.wasm" -o "$out.tmp/conversations_bg.wasm"
+  node bindings-wasm/minify-glue.mjs "$out.tmp" "$names"
   rm -rf "$out" && mv "$out.tmp" "$out"
 fi
 node bindings-wasm/package.mjs npm

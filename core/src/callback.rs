@@ -444,10 +444,12 @@ pub fn check_fresh(date: Option<&str>, max_age_ms: f64, now_ms: f64) -> Result<(
     let date = date.ok_or_else(|| {
         stale("The callback has no Date header, and a freshness window is required.".into())
     })?;
-    let at = httpdate::parse_http_date(date.trim()).map_err(|_| {
-        stale(format!(
-            "The callback's Date header is not an HTTP date: {date:?}."
-        ))
+    let at = crate::date::parse_http_date(date).ok_or_else(|| {
+        let mut why = String::from("The callback's Date header is not an HTTP date: ");
+        // Quoted as JSON quotes it (`{:?}` would link core's Unicode escaping tables).
+        crate::json::write_str(&mut why, date);
+        why.push('.');
+        stale(why)
     })?;
     let at_ms = at
         .duration_since(std::time::UNIX_EPOCH)

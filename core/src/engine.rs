@@ -441,8 +441,12 @@ fn invalid_config(e: serde_json::Error) -> Error {
 }
 
 fn operation(id: &str) -> Result<Operation, Error> {
-    Operation::from_id(id)
-        .ok_or_else(|| Error::invalid_input("operation", format!("unknown operation {id:?}")))
+    Operation::from_id(id).ok_or_else(|| {
+        let mut message = String::from("unknown operation ");
+        // Quoted as JSON quotes it (`{:?}` would link core's Unicode escaping tables).
+        write_str(&mut message, id);
+        Error::invalid_input("operation", message)
+    })
 }
 
 fn clone_error(e: &Error) -> Error {

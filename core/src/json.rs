@@ -7,14 +7,23 @@
 //! serde derives on the models remain for Rust programs that want them.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 /// Nesting deeper than this in a skipped (unknown) value is rejected rather than recursed into.
 const MAX_DEPTH: u32 = 128;
 
 /// Why a JSON text was not what was expected (message with its byte offset).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct JsonError(pub String);
+
+impl std::fmt::Debug for JsonError {
+    // By hand: the derived form quotes the message with `str`'s `Debug`, whose Unicode
+    // escaping tables the browser build would then link (an error's source must be `Debug`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JsonError(")?;
+        f.write_str(&self.0)?;
+        f.write_str(")")
+    }
+}
 
 impl std::fmt::Display for JsonError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -505,7 +514,11 @@ pub fn write_str(out: &mut String, s: &str) {
         };
         out.push_str(&s[run..i]);
         if escaped.is_empty() {
-            let _ = write!(out, "\\u{b:04x}");
+            // A control character: `\u00XX` (by hand: no formatting machinery per character).
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         } else {
             out.push_str(escaped);
         }

@@ -28,6 +28,7 @@
 mod body;
 pub mod callback;
 pub mod config;
+mod date;
 pub mod decode;
 pub mod engine;
 pub mod error;

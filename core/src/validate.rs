@@ -42,10 +42,10 @@ pub(crate) fn base_url(
 ) -> Result<String, Error> {
     let trimmed = url.trim_end_matches('/');
     let bad = |why: &str| {
-        Error::invalid_input(
-            field,
-            format!("{field} {why}: {:?}", truncate(&without_userinfo(url), 200)),
-        )
+        let mut message = format!("{field} {why}: ");
+        // Quoted as JSON quotes it (`{:?}` would link core's Unicode escaping tables).
+        crate::json::write_str(&mut message, truncate(&without_userinfo(url), 200));
+        Error::invalid_input(field, message)
     };
     if trimmed.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(bad("must not contain spaces or control characters"));

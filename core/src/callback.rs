@@ -287,9 +287,7 @@ fn object_or_null<'a>(
     at: &'static str,
 ) -> Result<Option<Fields<'a>>, Refusal> {
     match r.peek() {
-        Some(b'{') => Ok(Some(fields(r, names, &format!("{key}."), &mut |_, _| {
-            Ok(false)
-        })?)),
+        Some(b'{') => Ok(Some(fields(r, names, at, &mut |_, _| Ok(false))?)),
         Some(b'n') => {
             r.null()?;
             Ok(None)

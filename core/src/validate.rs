@@ -2,9 +2,19 @@
 
 use crate::error::Error;
 
+/// Blank: empty or nothing but ASCII whitespace (space, tab, LF, CR, FF, VT). The API's own
+/// rule, which its OpenAPI description states as the pattern `[^ \t\n\r\f\v]`: a no-break
+/// space or any other Unicode space is content. The one blank rule of core (ids and body
+/// fields); `core/tests/openapi_table.rs` checks it against the sandbox's description.
+pub(crate) fn is_blank(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | 0x0b))
+}
+
 /// A path parameter must have a visible character.
 pub(crate) fn id<'a>(field: &'static str, value: &'a str) -> Result<&'a str, Error> {
-    if value.trim().is_empty() {
+    if is_blank(value) {
         return Err(Error::invalid_input(
             field,
             format!("{field} must not be empty or blank"),

@@ -193,3 +193,64 @@ fn core_blank_rule_is_the_openapi_pattern() {
         assert_eq!(body.is_err(), api_blank, "message text {value:?}");
     }
 }
+
+#[test]
+fn core_callback_url_rule_is_the_openapi_pattern() {
+    use conversations_core::models::ConfigureAccountRequest;
+    use conversations_core::{build_request, Body, Config};
+
+    let doc = openapi();
+    let pattern = doc["components"]["schemas"]["ConfigureAccountRequest"]["properties"]
+        ["callback_url"]["pattern"]
+        .as_str()
+        .expect("openapi.json states callback_url's pattern");
+    let api = regex::Regex::new(pattern).expect("the pattern is a regex");
+    let config = Config::builder()
+        .username(Some("k".to_owned()))
+        .password(Some("s".to_owned()))
+        .build()
+        .expect("config");
+    for url in [
+        "http://a",
+        "HTTPS://example.com/cb?x=1",
+        "https://h.test:8443/in#f",
+        "http://a?q",
+        "ftp://a",
+        "http://",
+        "http:///x",
+        "http://?q",
+        "http://a b",
+        "http://a/b\tc",
+        "http://a\u{a0}b",
+        "http://u@",
+        "http://:80",
+        "http://a/\u{7f}",
+        "https//a",
+        "é",
+        " http://a",
+    ] {
+        let mut account = ConfigureAccountRequest::new("Acme");
+        account.callback_url = Some(url.to_owned());
+        let core = build_request(
+            &config,
+            Operation::CreateConfigureAccount,
+            None,
+            Body::ConfigureAccount(&account),
+        );
+        assert_eq!(
+            core.is_ok(),
+            api.is_match(url),
+            "callback_url {url:?}: the API's pattern {} it, core {}",
+            if api.is_match(url) {
+                "accepts"
+            } else {
+                "refuses"
+            },
+            if core.is_ok() {
+                "sends it"
+            } else {
+                "refuses it"
+            }
+        );
+    }
+}

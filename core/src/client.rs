@@ -499,7 +499,7 @@ impl Client {
             .content_length()
             .is_some_and(|len| len > cap as u64)
         {
-            return Err((None, too_large(status, cap)));
+            return Err((None, Error::too_large(status, cap)));
         }
         let headers = response
             .headers()
@@ -528,7 +528,7 @@ impl Client {
         };
         while let Some(chunk) = response.chunk().await.map_err(undecodable)? {
             if body.len() + chunk.len() > cap {
-                return Err((None, too_large(status, cap)));
+                return Err((None, Error::too_large(status, cap)));
             }
             body.extend_from_slice(&chunk);
         }
@@ -561,14 +561,6 @@ fn header_map(config: &Config, op: Operation) -> Result<HeaderMap, String> {
         );
     }
     Ok(map)
-}
-
-fn too_large(status: u16, cap: usize) -> Error {
-    Error::decode(
-        status,
-        format!("response body exceeds the {cap}-byte limit"),
-        Vec::new(),
-    )
 }
 
 fn deadline_error(deadline: Duration) -> Error {

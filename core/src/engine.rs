@@ -348,11 +348,7 @@ impl Engine {
         let op = operation(op)?;
         let cap = self.config.max_response_bytes();
         if body.len() > cap {
-            return Err(Error::decode(
-                status,
-                format!("response body exceeds the {cap}-byte limit"),
-                Vec::new(),
-            ));
+            return Err(Error::too_large(status, cap));
         }
         Ok(op)
     }

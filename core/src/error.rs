@@ -95,6 +95,16 @@ impl Error {
         }
     }
 
+    /// A response body larger than the configured cap (`max_response_bytes`): a `decode`
+    /// error with the status, worded in one place for every engine.
+    pub fn too_large(status: u16, cap: usize) -> Self {
+        Error::decode(
+            status,
+            format!("response body exceeds the {cap}-byte limit"),
+            Vec::new(),
+        )
+    }
+
     /// Input rejected before any request: `field` names what was wrong (e.g. `appUserId`,
     /// `body.text`, `baseUrl`).
     pub fn invalid_input(

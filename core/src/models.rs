@@ -380,6 +380,12 @@ macro_rules! response_model {
             pub extra: Extra,
         }
 
+        impl $name {
+            /// The fields' JavaScript names, in declaration order: the one list the JS
+            /// surfaces (`npm/index.d.ts`, `npm/lib/models.js`) are checked against.
+            pub const JS_FIELDS: &'static [&'static str] = &[$($js),*];
+        }
+
         // The hand-written codec (see `json`): wire names are the field names, JS names given.
         impl Wire for $name {
             fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {

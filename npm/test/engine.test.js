@@ -69,3 +69,15 @@ test('the native per-call methods reject wrong argument types with a TypeError',
   const { decode } = engine;
   assert.equal(JSON.parse(decode('getAppUsers', 200, Buffer.from('{"data":[]}'))).ok.data.length, 0);
 });
+
+// The JS transports word a too-large body themselves (failure.js) when they stop reading
+// early; the engine words it when it is handed the whole body. One message: core's.
+test('a too-large body reads the same from the JS transports as from core', () => {
+  const { tooLarge } = require('../lib/failure');
+  const engine = new (getEngine())({ ...CONFIG, maxResponseBytes: 4 });
+  const out = JSON.parse(engine.decode('getAppUserById', 200, Buffer.from('{"id":"abc"}')));
+  assert.equal(out.error.code, 'decode');
+  const js = tooLarge('GET', 'https://api.example.test/x', 4, 200).error;
+  assert.ok(js.message.endsWith(`: ${out.error.message}`), `JS: ${js.message}\ncore: ${out.error.message}`);
+  assert.equal(js.code, out.error.code);
+});

@@ -11,8 +11,8 @@ use hyper::StatusCode;
 use tokio::sync::watch;
 
 use crate::counters::Counters;
-use crate::delivery::{Deliveries, DeliveryLimits};
-use crate::faults::FaultSet;
+use crate::delivery_log::{Deliveries, DeliveryLimits};
+use crate::fault_set::FaultSet;
 use crate::guard::Access;
 use crate::http::ApiError;
 use crate::persist::Db;

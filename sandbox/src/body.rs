@@ -10,7 +10,7 @@ use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
 use tokio::time::Sleep;
 
-use crate::server::ConnControl;
+use crate::conn::ConnControl;
 
 /// A response body. `Full` is the normal case; `Cut` sends part of a body that declared a longer
 /// length, waits briefly so the part is flushed, then fails the stream so hyper drops the

@@ -40,7 +40,7 @@ pub(crate) async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Resp {
         ("/sandbox/inbound", _) => Ok(method_not_allowed("POST, OPTIONS")),
         ("/sandbox/faults", Method::GET) => Ok(ok(lock(&app.faults).to_json())),
         ("/sandbox/faults", Method::POST) => match body(app, req).await {
-            Ok(bytes) => crate::faults::install(app, &bytes)
+            Ok(bytes) => crate::fault_set::install(&app.faults, &bytes)
                 .map(|fault| json_response(StatusCode::CREATED, &fault)),
             Err(e) => Err(e),
         },

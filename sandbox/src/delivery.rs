@@ -2,8 +2,7 @@
 //! background with exponential backoff, each attempt recorded for `GET /sandbox/deliveries`.
 //! A minimal HTTP/1.1 client over hyper's connection API keeps a full client stack out.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -11,13 +10,11 @@ use http_body_util::Full;
 use hyper::header::{CONTENT_TYPE, HOST, USER_AGENT};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
-use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::net::TcpStream;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::app::App;
-use crate::util::{lock, now_timestamp};
+use crate::util::lock;
 
 /// Attempts per delivery before it is given up.
 pub(crate) const MAX_ATTEMPTS: u32 = 5;
@@ -25,105 +22,9 @@ pub(crate) const MAX_ATTEMPTS: u32 = 5;
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Old records are dropped past this many, so a long-running sandbox stays small.
-const MAX_RECORDS: usize = 1000;
-/// Attempts in progress at once, in total and per receiver (`host:port`): each holds a socket,
-/// so a receiver that never answers can hold at most this many file descriptors, and the API
-/// keeps the rest. Further deliveries wait their turn in order (`attempts` stays 0).
-pub(crate) const MAX_IN_FLIGHT: usize = 32;
-pub(crate) const MAX_IN_FLIGHT_PER_RECEIVER: usize = 4;
-
-/// The semaphores bounding concurrent delivery attempts.
-pub(crate) struct DeliveryLimits {
-    total: Arc<Semaphore>,
-    per_receiver: Mutex<HashMap<String, Arc<Semaphore>>>,
-}
-
-impl Default for DeliveryLimits {
-    fn default() -> Self {
-        Self {
-            total: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
-            per_receiver: Mutex::default(),
-        }
-    }
-}
-
-impl DeliveryLimits {
-    /// Waits (fairly, first come first served) until this receiver and the sandbox both have
-    /// room for one more attempt.
-    async fn admit(&self, receiver: &str) -> Option<(OwnedSemaphorePermit, OwnedSemaphorePermit)> {
-        let one = lock(&self.per_receiver)
-            .entry(receiver.to_owned())
-            .or_insert_with(|| Arc::new(Semaphore::new(MAX_IN_FLIGHT_PER_RECEIVER)))
-            .clone();
-        let mine = one.acquire_owned().await.ok()?;
-        let total = self.total.clone().acquire_owned().await.ok()?;
-        Some((mine, total))
-    }
-}
-
-/// One callback delivery and how it went.
-#[derive(Clone, Serialize)]
-pub(crate) struct Delivery {
-    pub id: u64,
-    pub url: String,
-    pub event: Value,
-    pub created_at: String,
-    pub attempts: u32,
-    pub delivered: bool,
-    /// No further attempt will be made (delivered, given up, or impossible).
-    pub done: bool,
-    /// HTTP status of the last attempt that got a response.
-    pub status: Option<u16>,
-    pub last_error: Option<String>,
-}
-
-/// The delivery log.
-#[derive(Default)]
-pub(crate) struct Deliveries {
-    next_id: u64,
-    records: Vec<Delivery>,
-}
-
-impl Deliveries {
-    pub(crate) fn to_json(&self) -> Value {
-        json!({ "data": self.records })
-    }
-
-    /// Forgets all records; ids keep counting so a still-running retry cannot hit a new one.
-    pub(crate) fn clear(&mut self) {
-        self.records.clear();
-    }
-
-    fn update(&mut self, id: u64, f: impl FnOnce(&mut Delivery)) {
-        if let Some(d) = self.records.iter_mut().find(|d| d.id == id) {
-            f(d);
-        }
-    }
-}
-
 /// Records a delivery of `event` to `url` and starts it in the background; returns its id.
 pub(crate) fn enqueue(app: &Arc<App>, url: String, event: Value) -> u64 {
-    let id = {
-        let mut log = lock(&app.deliveries);
-        log.next_id += 1;
-        let id = log.next_id;
-        if log.records.len() >= MAX_RECORDS {
-            log.records.remove(0);
-        }
-        log.records.push(Delivery {
-            id,
-            url: url.clone(),
-            event: event.clone(),
-            created_at: now_timestamp(),
-            attempts: 0,
-            delivered: false,
-            done: false,
-            status: None,
-            last_error: None,
-        });
-        id
-    };
+    let id = lock(&app.deliveries).record(url.clone(), event.clone());
     let body = Bytes::from(serde_json::to_vec(&event).unwrap_or_default());
     tokio::spawn(run(app.clone(), id, url, body));
     id

@@ -24,10 +24,13 @@
 mod app;
 mod body;
 pub mod cli;
+mod conn;
 mod control;
 mod cors;
 mod counters;
 mod delivery;
+mod delivery_log;
+mod fault_set;
 mod faults;
 mod guard;
 mod http;

@@ -9,11 +9,12 @@ use hyper::{Method, Request, StatusCode};
 use serde_json::{json, Value};
 
 use crate::app::App;
+use crate::conn::ConnControl;
+use crate::faults::Step;
 use crate::http::{
-    bytes_response, json_object, json_response, method_not_allowed, read_body, route_not_found,
-    ApiError, Resp, JSON,
+    bytes_response, empty_response, json_object, json_response, method_not_allowed, read_body,
+    route_not_found, ApiError, Resp, JSON,
 };
-use crate::server::ConnControl;
 use crate::state::{Account, Change, Direction, State, FACEBOOK_PAGES};
 use crate::util::{is_http_url, is_non_blank, lock, percent_decode, read_lock, uuid_v4};
 
@@ -59,7 +60,7 @@ async fn route(app: Arc<App>, conn: ConnControl, req: Request<Incoming>, is_cont
         lock(&app.counters).record(req.method().as_str(), &path);
         let fault = lock(&app.faults).take(req.method().as_str(), &path);
         if let Some(action) = fault {
-            return crate::faults::apply(action, app, conn, req).await;
+            return carry_out(crate::faults::step(action), &app, conn, req).await;
         }
     }
     if req.method() == Method::OPTIONS {
@@ -82,6 +83,32 @@ async fn route(app: Arc<App>, conn: ConnControl, req: Request<Incoming>, is_cont
         return crate::control::handle(&app, req).await;
     }
     api(&app, req).await
+}
+
+/// Carries out what a matched fault asked for.
+async fn carry_out(step: Step, app: &Arc<App>, conn: ConnControl, req: Request<Incoming>) -> Resp {
+    match step {
+        Step::Answer(resp) => resp,
+        Step::HandleAfter(pause) => {
+            tokio::time::sleep(pause).await;
+            api(app, req).await
+        }
+        Step::Reset { handle } => {
+            if handle {
+                let _ = api(app, req).await;
+            }
+            conn.abort();
+            // Never reaches the client: the write fails and the socket is reset.
+            empty_response(StatusCode::OK)
+        }
+        Step::Cut { answer, reset } => {
+            let resp = match answer {
+                Some(resp) => resp,
+                None => api(app, req).await,
+            };
+            crate::faults::cut(resp, reset.then_some(conn))
+        }
+    }
 }
 
 /// The operations, keyed by the raw path segments after `/beta/conversations/`.

@@ -18,17 +18,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::app::App;
-
-/// A handle on one client connection that lets a handler abort it with a TCP reset.
-#[derive(Clone)]
-pub(crate) struct ConnControl(Arc<AtomicBool>);
-
-impl ConnControl {
-    /// Makes every further read or write on the connection fail, and its close send an RST.
-    pub(crate) fn abort(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-}
+use crate::conn::ConnControl;
 
 /// The socket, wrapped so that once aborted all I/O fails and dropping it resets the
 /// connection (SO_LINGER 0) instead of closing it gracefully.
@@ -152,7 +142,7 @@ async fn serve_connection(stream: TcpStream, app: Arc<App>) {
     });
     let service = service_fn(move |req| {
         let app = app.clone();
-        let conn = ConnControl(aborted.clone());
+        let conn = ConnControl::new(aborted.clone());
         async move { Ok::<_, Infallible>(crate::routes::dispatch(app, conn, req).await) }
     });
     // Errors here are the client's problem (or a deliberate fault); nothing to report.

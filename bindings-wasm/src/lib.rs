@@ -62,6 +62,11 @@ fn engine_config(config: &JsValue) -> Result<EngineConfig, String> {
                 .as_f64()
                 .ok_or_else(|| format!("invalid configuration: {key} must be a number"))
         };
+        let boolean = || {
+            value
+                .as_bool()
+                .ok_or_else(|| format!("invalid configuration: {key} must be a boolean"))
+        };
         match key.as_str() {
             "baseUrl" => cfg.base_url = Some(text()?),
             "username" => cfg.username = Some(text()?),
@@ -71,13 +76,7 @@ fn engine_config(config: &JsValue) -> Result<EngineConfig, String> {
             "timeoutMs" => cfg.timeout_ms = Some(number()?),
             "deadlineMs" => cfg.deadline_ms = Some(number()?),
             "maxResponseBytes" => cfg.max_response_bytes = Some(number()?),
-            "requireCredentials" => {
-                cfg.require_credentials = Some(
-                    value
-                        .as_bool()
-                        .ok_or_else(|| format!("invalid configuration: {key} must be a boolean"))?,
-                )
-            }
+            "requireCredentials" => cfg.require_credentials = Some(boolean()?),
             _ => return Err(format!("invalid configuration: unknown field `{key}`")),
         }
     }

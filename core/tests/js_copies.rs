@@ -284,13 +284,27 @@ fn engine_option_keys_agree_across_core_wasm_and_js() {
         .expect("client.js has ENGINE_KEYS");
     let block = &js_src[start..];
     let block = &block[..block.find("};").expect("ENGINE_KEYS ends")];
-    let js: BTreeSet<String> = block
+    let mut js: BTreeSet<String> = block
         .split(',')
         .filter_map(|pair| pair.split_once(':'))
         .map(|(_, v)| v.trim().trim_matches('\'').to_owned())
         .collect();
+    // Plus the keys the modern client adds on its own (npm/lib/options.js, MODERN_ENGINE).
+    let options_src = npm_file("lib/options.js");
+    let start = options_src
+        .find("const MODERN_ENGINE = Object.freeze({")
+        .expect("options.js has MODERN_ENGINE");
+    let block = &options_src[start..];
+    let block =
+        &block[block.find('{').unwrap_or(0) + 1..block.find("})").expect("MODERN_ENGINE ends")];
+    js.extend(
+        block
+            .split(',')
+            .filter_map(|pair| pair.split_once(':'))
+            .map(|(k, _)| k.trim().to_owned()),
+    );
     assert_eq!(
         js, core,
-        "npm/lib/client.js's ENGINE_KEYS vs core's EngineConfig"
+        "npm/lib/client.js's ENGINE_KEYS and npm/lib/options.js's MODERN_ENGINE vs core's EngineConfig"
     );
 }

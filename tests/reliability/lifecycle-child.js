@@ -210,8 +210,8 @@ async function main() {
       [{ baseUrl: 'http://127.0.0.1:99999' }, 'port'],
       [{ baseUrl: 'http://127.0.0.1:8080\\@evil.example' }, '\\'],
       [{ baseUrl: 'http://127.1:8080' }, 'IPv4'],
-      [{ userAgent: 'app/1 ✓' }, 'ASCII'],
-      [{ userAgent: 'café/1' }, 'ASCII'],
+      [{ baseUrl: 'http://127.0.0.1:8080', userAgent: 'app/1 ✓' }, 'ASCII'],
+      [{ baseUrl: 'http://127.0.0.1:8080', userAgent: 'café/1' }, 'ASCII'],
     ]) {
       try {
         const client = new ConversationsClient(options);

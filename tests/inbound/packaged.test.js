@@ -111,8 +111,11 @@ test('from the packed tarball, without Rust: sandbox, callback receiver, fetch h
   assert.match(esm.out, /esm users Ben,Robert/);
 
   // npx conversations-sandbox: prints its listening line, serves, stops on SIGTERM.
-  const child = spawn('npx', ['--no-install', 'conversations-sandbox', '--port', '0', '--seed-demo'], { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  t.after(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  // In its own process group: npx does not always pass SIGTERM on to the bin script it runs, and a
+  // sandbox left running would hold the pipes open and keep this test process alive.
+  const child = spawn('npx', ['--no-install', 'conversations-sandbox', '--port', '0', '--seed-demo'], { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killGroup = (signal) => { try { process.kill(-child.pid, signal); } catch { /* already gone */ } };
+  t.after(() => killGroup('SIGKILL'));
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => { out += d; const m = /listening on (http:\/\/\S+)/.exec(out); if (m) resolve(m[1]); });
@@ -123,6 +126,6 @@ test('from the packed tarball, without Rust: sandbox, callback receiver, fetch h
   assert.equal(res.status, 200);
   assert.equal((await res.json()).data.length, 2);
   const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  child.kill('SIGTERM');
+  killGroup('SIGTERM');
   assert.ok(await exited);
 });

@@ -8,22 +8,12 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 const { startApi } = require('../test-support/api');
 
 const pkgDir = path.join(__dirname, '..');
 const hasAddon = fs.readdirSync(pkgDir).some((f) => f.endsWith('.node'));
 
-function run(cmd, args, options) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('error', (err) => resolve({ code: -1, out: String(err) }));
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
+const { run } = require('../test-support/run');
 
 test('npm pack → install without cargo on PATH → require and import work', { timeout: 90_000 }, async (t) => {
   assert.ok(hasAddon, 'no *.node in npm/: build the addon first (make addon)');

@@ -15,15 +15,7 @@ const { pathToFileURL } = require('node:url');
 const ROOT = path.join(__dirname, '..', '..');
 const { startSandbox, sandboxBinary } = require(path.join(ROOT, 'npm', 'testing.js'));
 
-function run(cmd, args, options) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
+const { run } = require('../../npm/test-support/run');
 
 /** A project directory whose node_modules has the package (npm/) and express. */
 function project(t, files) {

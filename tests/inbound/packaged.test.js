@@ -16,16 +16,7 @@ const { spawn } = require('node:child_process');
 const ROOT = path.join(__dirname, '..', '..');
 const dist = path.join(ROOT, 'dist');
 
-function run(cmd, args, options) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('error', (err) => resolve({ code: -1, out: String(err) }));
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
+const { run } = require('../../npm/test-support/run');
 
 // What the fresh project runs (CommonJS), with the installed package only.
 const SCRIPT = `

@@ -1,5 +1,6 @@
 //! `conversations-sandbox`: runs the sandbox until Ctrl-C or SIGTERM.
 
+use std::future::Future;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -41,35 +42,39 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        // Signal handlers exist before the line is printed: a script that reads the line and
+        // sends SIGTERM at once must get a clean stop, not the default action (seen on CI).
+        let stop = stop_signal();
         // The one line scripts parse; flushed because stdout is a pipe under test harnesses.
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "conversations-sandbox listening on {}", sandbox.url());
         let _ = out.flush();
         drop(out);
-        wait_for_signal().await;
+        stop.await;
         sandbox.shutdown().await;
         ExitCode::SUCCESS
     })
 }
 
-async fn wait_for_signal() {
+/// Installs the SIGTERM and Ctrl-C handlers now and returns a future that resolves on either.
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    // `ctrl_c()` registers its handler on first poll; poll it once now through a pinned box.
+    let mut ctrl_c = Box::pin(tokio::signal::ctrl_c());
+    let waker = std::task::Waker::noop();
+    let _ = ctrl_c
+        .as_mut()
+        .poll(&mut std::task::Context::from_waker(waker));
+    async move {
+        #[cfg(unix)]
+        if let Some(mut term) = term {
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
             }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+            return;
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+        let _ = ctrl_c.await;
     }
 }

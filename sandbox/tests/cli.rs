@@ -50,7 +50,8 @@ async fn binary_prints_url_and_serves() {
         .status()
         .unwrap();
     assert!(killed.success());
-    assert!(child.wait().unwrap().success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "SIGTERM right after a call: {status:?}");
 }
 
 #[test]
@@ -75,3 +76,29 @@ fn port_in_use_fails_cleanly() {
 }
 
 mod common;
+
+/// SIGTERM sent the moment the line is read must still be a clean stop: the handlers are
+/// installed before the line is printed (CI once saw the default action kill the process).
+#[test]
+fn sigterm_right_after_the_line_is_a_clean_stop() {
+    for _ in 0..20 {
+        let mut child = Command::new(BIN)
+            .args(["--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(line.starts_with("conversations-sandbox listening on "), "{line:?}");
+        let killed = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{status:?}");
+    }
+}

@@ -414,53 +414,57 @@ mod tests {
     /// value passed, in the field and in the words of the message.
     #[test]
     fn rust_errors_name_the_models_fields() {
-        let rust = |model, json| check::<Rust>(model, json).unwrap_err();
-        let err = rust(
-            &MESSAGE,
-            r#"{"channel":"f","text":"t","actions":[{"type":"reply","displayText":"a"}]}"#,
-        );
-        assert_eq!(err.field(), Some("actions[0].response_text"));
-        assert_eq!(
-            err.message(),
-            "actions[0].response_text is required and must not be blank: a reply action needs display_text, the button's label, and response_text, what a tap sends back"
-        );
-        let err = rust(&ACCOUNT, r#"{"name":"n","callback_url":"not a url"}"#);
-        assert_eq!(err.field(), Some("callback_url"));
-        assert!(
-            err.message()
-                .starts_with("callback_url must be an http(s) URL, but "),
-            "{}",
-            err.message()
-        );
-        // A key in the model's `extra` that spells a known field: the keys as written.
-        let err = rust(
-            &ACCOUNT,
-            r#"{"name":"n","callback_url":"https://a.test","callbackUrl":"https://a.test"}"#,
-        );
-        assert_eq!(err.field(), Some("callback_url"));
-        assert_eq!(
-            err.message(),
-            "the account has both callback_url and callbackUrl"
-        );
-        // The discriminator is `kind` in the models (`type` is a Rust keyword).
-        let err = rust(&MESSAGE, r#"{"channel":"f","type":"image"}"#);
-        assert_eq!(err.field(), Some("media"));
-        let err = rust(&MESSAGE, r#"{"channel":"f","actions":[1]}"#);
-        assert_eq!(err.field(), Some("actions[0]"));
-        assert_eq!(err.message(), "actions[0] must be an object (action kind)");
-        let err = rust(&MESSAGE, r#"{"channel":"f","text":"t","actions":[{}]}"#);
-        assert_eq!(err.field(), Some("actions[0].kind"));
-        assert!(
-            err.message()
-                .starts_with("actions[0].kind is required: the action kind (reply or"),
-            "{}",
-            err.message()
-        );
-        let err = rust(&MESSAGE, r#"{"channel":"f"}"#);
-        assert_eq!(
-            err.message(),
-            "text is required and must not be blank: a text message needs text (an image needs kind \"image\" and media; buttons need actions)"
-        );
+        let cases: [(&BodyModel, &str, &str, &str); 7] = [
+            (
+                &MESSAGE,
+                r#"{"channel":"f","text":"t","actions":[{"type":"reply","displayText":"a"}]}"#,
+                "actions[0].response_text",
+                "actions[0].response_text is required and must not be blank: a reply action needs display_text, the button's label, and response_text, what a tap sends back",
+            ),
+            (
+                &ACCOUNT,
+                r#"{"name":"n","callback_url":"not a url"}"#,
+                "callback_url",
+                "callback_url must be an http(s) URL, but ",
+            ),
+            // A key in the model's `extra` that spells a known field: the keys as written.
+            (
+                &ACCOUNT,
+                r#"{"name":"n","callback_url":"https://a.test","callbackUrl":"https://a.test"}"#,
+                "callback_url",
+                "the account has both callback_url and callbackUrl",
+            ),
+            // The discriminator is `kind` in the models (`type` is a Rust keyword).
+            (
+                &MESSAGE,
+                r#"{"channel":"f","type":"image"}"#,
+                "media",
+                "media is required and must not be blank: a image message needs media",
+            ),
+            (
+                &MESSAGE,
+                r#"{"channel":"f","actions":[1]}"#,
+                "actions[0]",
+                "actions[0] must be an object (action kind)",
+            ),
+            (
+                &MESSAGE,
+                r#"{"channel":"f","text":"t","actions":[{}]}"#,
+                "actions[0].kind",
+                "actions[0].kind is required: the action kind (reply or any other the API takes)",
+            ),
+            (
+                &MESSAGE,
+                r#"{"channel":"f"}"#,
+                "text",
+                "text is required and must not be blank: a text message needs text (an image needs kind \"image\" and media; buttons need actions)",
+            ),
+        ];
+        for (model, json, field, message) in cases {
+            let err = check::<Rust>(model, json).unwrap_err();
+            assert_eq!(err.field(), Some(field), "{json}");
+            assert!(err.message().starts_with(message), "{}", err.message());
+        }
     }
 
     #[test]

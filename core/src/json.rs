@@ -363,27 +363,172 @@ fn plain_run(bytes: &[u8], mut i: usize) -> usize {
 /// A value with a wire form: read from the API's JSON, and written in the camelCase form the JS
 /// surfaces return. Implemented by the response models and their parts.
 pub trait Wire: Sized {
+    /// The value's shape, for [`transcode_shape`]: the one transcoder walks these static
+    /// tables, rather than each model carrying its own copy of the object loop (which was most
+    /// of the browser build's decoding code).
+    const SHAPE: Shape;
+
     /// Reads the value at the reader's position.
     fn read(r: &mut Reader<'_>) -> Result<Self, JsonError>;
 
     /// The value of a field the server left out: an error unless the field is optional.
     fn missing(name: &str) -> Result<Self, JsonError> {
-        Err(JsonError(format!("missing field `{name}`")))
+        Err(missing(name))
     }
 
     /// Appends the camelCase JSON form.
     fn write_js(&self, out: &mut String);
 
     /// Reads the value at the reader's position and appends its camelCase JSON form: what
-    /// `read` then `write_js` give (same output, same errors), without building the value where
-    /// an implementation can avoid it. Strings are copied as written.
+    /// `read` then `write_js` give (same output, same errors), without building the value.
+    /// Strings are copied as written.
     fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
-        Self::read(r)?.write_js(out);
-        Ok(())
+        transcode_shape(r, out, &Self::SHAPE)
     }
 }
 
+/// The shape of a response value as [`transcode_shape`] walks it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Shape {
+    /// A string, copied as written.
+    Str,
+    /// `null` or a value of the inner shape; a field of this shape may be absent (then `null`).
+    Nullable(&'static Shape),
+    /// An array of values of the inner shape.
+    List(&'static Shape),
+    /// An object with these known fields; others are kept, under their camelCase keys.
+    Object(&'static [Field]),
+}
+
+/// A known field of an object [`Shape`].
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Field {
+    /// The name on the wire.
+    pub wire: &'static str,
+    /// The name on the JS surfaces.
+    pub js: &'static str,
+    /// The value's shape.
+    pub shape: Shape,
+}
+
+impl Field {
+    /// A field named `wire` on the wire and `js` on the JS surfaces.
+    pub const fn new(wire: &'static str, js: &'static str, shape: Shape) -> Field {
+        Field { wire, js, shape }
+    }
+}
+
+/// The most known fields an object [`Shape`] may have (the transcoder tracks them in a `u32`).
+pub const MAX_FIELDS: usize = 32;
+
+/// Reads the value at the reader's position as `shape` and appends its camelCase JSON form:
+/// what [`Wire::transcode`] does for every response model. Known fields are written in the
+/// order the server sent them, then the absent optional ones as `null`; unknown fields follow
+/// the rule of `write_unknown_key`. Errors as the models' `read`: a duplicate field (at its
+/// position), then a missing required one (the first in declaration order).
+pub fn transcode_shape(
+    r: &mut Reader<'_>,
+    out: &mut String,
+    shape: &Shape,
+) -> Result<(), JsonError> {
+    match *shape {
+        Shape::Str => out.push_str(r.raw_string()?),
+        Shape::Nullable(inner) => {
+            if !r.null()? {
+                return transcode_shape(r, out, inner);
+            }
+            out.push_str("null");
+        }
+        Shape::List(item) => {
+            out.push('[');
+            let mut first = true;
+            r.array(|r| {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                transcode_shape(r, out, item)
+            })?;
+            out.push(']');
+        }
+        Shape::Object(fields) => {
+            let mut seen = 0u32;
+            let mut sep = '{';
+            r.object(|r, key| {
+                // Bit i of `seen`: fields[i] was read (the models' tables have at most
+                // MAX_FIELDS fields, checked where they are declared).
+                let mut bit = 1u32;
+                for field in fields {
+                    if field.wire == key {
+                        if seen & bit != 0 {
+                            return Err(duplicate(r, key));
+                        }
+                        seen |= bit;
+                        out.push(sep);
+                        sep = ',';
+                        write_key(out, field.js);
+                        return transcode_shape(r, out, &field.shape);
+                    }
+                    bit <<= 1;
+                }
+                let raw = r.raw_value()?;
+                if write_unknown_key(out, &mut sep, key, fields) {
+                    out.push_str(raw);
+                }
+                Ok(())
+            })?;
+            let mut bit = 1u32;
+            for field in fields {
+                if seen & bit == 0 {
+                    if !matches!(field.shape, Shape::Nullable(_)) {
+                        return Err(missing(field.wire));
+                    }
+                    out.push(sep);
+                    sep = ',';
+                    write_key(out, field.js);
+                    out.push_str("null");
+                }
+                bit <<= 1;
+            }
+            if sep == '{' {
+                out.push('{');
+            }
+            out.push('}');
+        }
+    }
+    Ok(())
+}
+
+/// Writes the camelCase key of an unknown field (with its separator) unless it would repeat a
+/// known field's JS name (a server sending both `given_name` and `givenName`): then nothing is
+/// written and `false` returned. Rust callers still find such a field in the model's `extra`.
+pub(crate) fn write_unknown_key(
+    out: &mut String,
+    sep: &mut char,
+    key: &str,
+    known: &[Field],
+) -> bool {
+    let camel = camel_case(key);
+    if known.iter().any(|f| f.js == camel) {
+        return false;
+    }
+    out.push(*sep);
+    *sep = ',';
+    write_str(out, &camel);
+    out.push(':');
+    true
+}
+
+/// The error for a required field the server left out.
+fn missing(name: &str) -> JsonError {
+    JsonError(format!("missing field `{name}`"))
+}
+
 impl Wire for String {
+    const SHAPE: Shape = Shape::Str;
+
     fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
         r.string().map(Cow::into_owned)
     }
@@ -391,14 +536,11 @@ impl Wire for String {
     fn write_js(&self, out: &mut String) {
         write_str(out, self);
     }
-
-    fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
-        out.push_str(r.raw_string()?);
-        Ok(())
-    }
 }
 
 impl<T: Wire> Wire for Option<T> {
+    const SHAPE: Shape = Shape::Nullable(&T::SHAPE);
+
     fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
         if r.null()? {
             Ok(None)
@@ -417,18 +559,11 @@ impl<T: Wire> Wire for Option<T> {
             None => out.push_str("null"),
         }
     }
-
-    fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
-        if r.null()? {
-            out.push_str("null");
-            Ok(())
-        } else {
-            T::transcode(r, out)
-        }
-    }
 }
 
 impl<T: Wire> Wire for Vec<T> {
+    const SHAPE: Shape = Shape::List(&T::SHAPE);
+
     fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
         let mut items = Vec::new();
         r.array(|r| {
@@ -447,20 +582,6 @@ impl<T: Wire> Wire for Vec<T> {
             item.write_js(out);
         }
         out.push(']');
-    }
-
-    fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
-        out.push('[');
-        let mut first = true;
-        r.array(|r| {
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            T::transcode(r, out)
-        })?;
-        out.push(']');
-        Ok(())
     }
 }
 

@@ -70,7 +70,7 @@ impl<'a> Reader<'a> {
     }
 
     fn literal(&mut self, word: &str) -> Result<(), JsonError> {
-        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+        if rest(self.bytes, self.pos).starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(())
         } else {
@@ -101,7 +101,7 @@ impl<'a> Reader<'a> {
         Ok(match built {
             Some(value) => Cow::Owned(value),
             // No escapes: the value is a slice of the (already valid UTF-8) text.
-            None => Cow::Borrowed(&self.text[open + 1..self.pos - 1]),
+            None => Cow::Borrowed(slice(self.text, open + 1, self.pos - 1)),
         })
     }
 
@@ -110,7 +110,7 @@ impl<'a> Reader<'a> {
     /// and escaping again.
     pub fn raw_string(&mut self) -> Result<&'a str, JsonError> {
         let (open, _) = self.scan_string::<false>()?;
-        Ok(&self.text[open..self.pos])
+        Ok(slice(self.text, open, self.pos))
     }
 
     /// Scans a string literal: its opening quote's position, and with `BUILD` the unescaped value
@@ -129,7 +129,7 @@ impl<'a> Reader<'a> {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
                     if let Some(out) = built.as_mut() {
-                        out.push_str(&self.text[run..self.pos]);
+                        out.push_str(slice(self.text, run, self.pos));
                     }
                     self.pos += 1;
                     return Ok((open, built));
@@ -138,7 +138,7 @@ impl<'a> Reader<'a> {
                     if BUILD {
                         let out = built
                             .get_or_insert_with(|| String::with_capacity(self.pos - open + 16));
-                        out.push_str(&self.text[run..self.pos]);
+                        out.push_str(slice(self.text, run, self.pos));
                     }
                     self.pos += 1;
                     let esc = self.bytes.get(self.pos).copied();
@@ -182,7 +182,7 @@ impl<'a> Reader<'a> {
         let first = self.hex4()?;
         let code = match first {
             0xD800..=0xDBFF => {
-                if !self.bytes[self.pos..].starts_with(b"\\u") {
+                if !rest(self.bytes, self.pos).starts_with(b"\\u") {
                     return Err(self.error("lone leading surrogate in \\u escape"));
                 }
                 self.pos += 2;
@@ -261,7 +261,7 @@ impl<'a> Reader<'a> {
         self.peek();
         let start = self.pos;
         self.skip()?;
-        Ok(&self.text[start..self.pos])
+        Ok(slice(self.text, start, self.pos))
     }
 
     /// Reads and discards any value (checking its syntax): fields this version does not know.
@@ -358,6 +358,19 @@ fn plain_run(bytes: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// `text[start..end]`, for positions the caller found at ASCII bytes (always char boundaries);
+/// `""` for a range that is not one, which no caller passes. Indexing would link the panic path
+/// of a bad slice, whose message formats the text with core's Unicode escaping tables (a few KB
+/// of the browser build); `get` checks the same and costs the same.
+pub(crate) fn slice(text: &str, start: usize, end: usize) -> &str {
+    text.get(start..end).unwrap_or_default()
+}
+
+/// `bytes[start..]`, or empty past the end (see [`slice`]).
+fn rest(bytes: &[u8], start: usize) -> &[u8] {
+    bytes.get(start..).unwrap_or_default()
 }
 
 /// A value with a wire form: read from the API's JSON, and written in the camelCase form the JS
@@ -633,7 +646,7 @@ pub fn write_str(out: &mut String, s: &str) {
             0..=0x1f => "",
             _ => continue,
         };
-        out.push_str(&s[run..i]);
+        out.push_str(slice(s, run, i));
         if escaped.is_empty() {
             // A control character: `\u00XX` (by hand: no formatting machinery per character).
             const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -645,7 +658,7 @@ pub fn write_str(out: &mut String, s: &str) {
         }
         run = i + 1;
     }
-    out.push_str(&s[run..]);
+    out.push_str(slice(s, run, s.len()));
     out.push('"');
 }
 
@@ -678,7 +691,7 @@ pub fn camel_case(key: &str) -> Cow<'_, str> {
             continue;
         }
         let len = utf8_len(b[i]);
-        camel.push_str(&key[i..i + len]);
+        camel.push_str(slice(key, i, i + len));
         i += len;
     }
     Cow::Owned(camel)

@@ -70,7 +70,7 @@ impl<'a> Reader<'a> {
     }
 
     fn literal(&mut self, word: &str) -> Result<(), JsonError> {
-        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+        if rest(self.bytes, self.pos).starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(())
         } else {
@@ -101,7 +101,7 @@ impl<'a> Reader<'a> {
         Ok(match built {
             Some(value) => Cow::Owned(value),
             // No escapes: the value is a slice of the (already valid UTF-8) text.
-            None => Cow::Borrowed(&self.text[open + 1..self.pos - 1]),
+            None => Cow::Borrowed(slice(self.text, open + 1, self.pos - 1)),
         })
     }
 
@@ -110,7 +110,7 @@ impl<'a> Reader<'a> {
     /// and escaping again.
     pub fn raw_string(&mut self) -> Result<&'a str, JsonError> {
         let (open, _) = self.scan_string::<false>()?;
-        Ok(&self.text[open..self.pos])
+        Ok(slice(self.text, open, self.pos))
     }
 
     /// Scans a string literal: its opening quote's position, and with `BUILD` the unescaped value
@@ -129,7 +129,7 @@ impl<'a> Reader<'a> {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
                     if let Some(out) = built.as_mut() {
-                        out.push_str(&self.text[run..self.pos]);
+                        out.push_str(slice(self.text, run, self.pos));
                     }
                     self.pos += 1;
                     return Ok((open, built));
@@ -138,7 +138,7 @@ impl<'a> Reader<'a> {
                     if BUILD {
                         let out = built
                             .get_or_insert_with(|| String::with_capacity(self.pos - open + 16));
-                        out.push_str(&self.text[run..self.pos]);
+                        out.push_str(slice(self.text, run, self.pos));
                     }
                     self.pos += 1;
                     let esc = self.bytes.get(self.pos).copied();
@@ -182,7 +182,7 @@ impl<'a> Reader<'a> {
         let first = self.hex4()?;
         let code = match first {
             0xD800..=0xDBFF => {
-                if !self.bytes[self.pos..].starts_with(b"\\u") {
+                if !rest(self.bytes, self.pos).starts_with(b"\\u") {
                     return Err(self.error("lone leading surrogate in \\u escape"));
                 }
                 self.pos += 2;
@@ -261,7 +261,7 @@ impl<'a> Reader<'a> {
         self.peek();
         let start = self.pos;
         self.skip()?;
-        Ok(&self.text[start..self.pos])
+        Ok(slice(self.text, start, self.pos))
     }
 
     /// Reads and discards any value (checking its syntax): fields this version does not know.
@@ -360,30 +360,188 @@ fn plain_run(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// `text[start..end]`, for positions the caller found at ASCII bytes (always char boundaries);
+/// `""` for a range that is not one, which no caller passes. Indexing would link the panic path
+/// of a bad slice, whose message formats the text with core's Unicode escaping tables (a few KB
+/// of the browser build); `get` checks the same and costs the same.
+pub(crate) fn slice(text: &str, start: usize, end: usize) -> &str {
+    text.get(start..end).unwrap_or_default()
+}
+
+/// `bytes[start..]`, or empty past the end (see [`slice`]).
+fn rest(bytes: &[u8], start: usize) -> &[u8] {
+    bytes.get(start..).unwrap_or_default()
+}
+
 /// A value with a wire form: read from the API's JSON, and written in the camelCase form the JS
 /// surfaces return. Implemented by the response models and their parts.
 pub trait Wire: Sized {
+    /// The value's shape, for [`transcode_shape`]: the one transcoder walks these static
+    /// tables, rather than each model carrying its own copy of the object loop (which was most
+    /// of the browser build's decoding code).
+    const SHAPE: Shape;
+
     /// Reads the value at the reader's position.
     fn read(r: &mut Reader<'_>) -> Result<Self, JsonError>;
 
     /// The value of a field the server left out: an error unless the field is optional.
     fn missing(name: &str) -> Result<Self, JsonError> {
-        Err(JsonError(format!("missing field `{name}`")))
+        Err(missing(name))
     }
 
     /// Appends the camelCase JSON form.
     fn write_js(&self, out: &mut String);
 
     /// Reads the value at the reader's position and appends its camelCase JSON form: what
-    /// `read` then `write_js` give (same output, same errors), without building the value where
-    /// an implementation can avoid it. Strings are copied as written.
+    /// `read` then `write_js` give (same output, same errors), without building the value.
+    /// Strings are copied as written.
     fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
-        Self::read(r)?.write_js(out);
-        Ok(())
+        transcode_shape(r, out, &Self::SHAPE)
     }
 }
 
+/// The shape of a response value as [`transcode_shape`] walks it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Shape {
+    /// A string, copied as written.
+    Str,
+    /// `null` or a value of the inner shape; a field of this shape may be absent (then `null`).
+    Nullable(&'static Shape),
+    /// An array of values of the inner shape.
+    List(&'static Shape),
+    /// An object with these known fields; others are kept, under their camelCase keys.
+    Object(&'static [Field]),
+}
+
+/// A known field of an object [`Shape`].
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Field {
+    /// The name on the wire.
+    pub wire: &'static str,
+    /// The name on the JS surfaces.
+    pub js: &'static str,
+    /// The value's shape.
+    pub shape: Shape,
+}
+
+impl Field {
+    /// A field named `wire` on the wire and `js` on the JS surfaces.
+    pub const fn new(wire: &'static str, js: &'static str, shape: Shape) -> Field {
+        Field { wire, js, shape }
+    }
+}
+
+/// The most known fields an object [`Shape`] may have (the transcoder tracks them in a `u32`).
+pub const MAX_FIELDS: usize = 32;
+
+/// Reads the value at the reader's position as `shape` and appends its camelCase JSON form:
+/// what [`Wire::transcode`] does for every response model. Known fields are written in the
+/// order the server sent them, then the absent optional ones as `null`; unknown fields follow
+/// the rule of `write_unknown_key`. Errors as the models' `read`: a duplicate field (at its
+/// position), then a missing required one (the first in declaration order).
+pub fn transcode_shape(
+    r: &mut Reader<'_>,
+    out: &mut String,
+    shape: &Shape,
+) -> Result<(), JsonError> {
+    match *shape {
+        Shape::Str => out.push_str(r.raw_string()?),
+        Shape::Nullable(inner) => {
+            if !r.null()? {
+                return transcode_shape(r, out, inner);
+            }
+            out.push_str("null");
+        }
+        Shape::List(item) => {
+            out.push('[');
+            let mut first = true;
+            r.array(|r| {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                transcode_shape(r, out, item)
+            })?;
+            out.push(']');
+        }
+        Shape::Object(fields) => {
+            let mut seen = 0u32;
+            let mut sep = '{';
+            r.object(|r, key| {
+                // Bit i of `seen`: fields[i] was read (the models' tables have at most
+                // MAX_FIELDS fields, checked where they are declared).
+                let mut bit = 1u32;
+                for field in fields {
+                    if field.wire == key {
+                        if seen & bit != 0 {
+                            return Err(duplicate(r, key));
+                        }
+                        seen |= bit;
+                        out.push(sep);
+                        sep = ',';
+                        write_key(out, field.js);
+                        return transcode_shape(r, out, &field.shape);
+                    }
+                    bit <<= 1;
+                }
+                let raw = r.raw_value()?;
+                if write_unknown_key(out, &mut sep, key, fields) {
+                    out.push_str(raw);
+                }
+                Ok(())
+            })?;
+            let mut bit = 1u32;
+            for field in fields {
+                if seen & bit == 0 {
+                    if !matches!(field.shape, Shape::Nullable(_)) {
+                        return Err(missing(field.wire));
+                    }
+                    out.push(sep);
+                    sep = ',';
+                    write_key(out, field.js);
+                    out.push_str("null");
+                }
+                bit <<= 1;
+            }
+            if sep == '{' {
+                out.push('{');
+            }
+            out.push('}');
+        }
+    }
+    Ok(())
+}
+
+/// Writes the camelCase key of an unknown field (with its separator) unless it would repeat a
+/// known field's JS name (a server sending both `given_name` and `givenName`): then nothing is
+/// written and `false` returned. Rust callers still find such a field in the model's `extra`.
+pub(crate) fn write_unknown_key(
+    out: &mut String,
+    sep: &mut char,
+    key: &str,
+    known: &[Field],
+) -> bool {
+    let camel = camel_case(key);
+    if known.iter().any(|f| f.js == camel) {
+        return false;
+    }
+    out.push(*sep);
+    *sep = ',';
+    write_str(out, &camel);
+    out.push(':');
+    true
+}
+
+/// The error for a required field the server left out.
+fn missing(name: &str) -> JsonError {
+    JsonError(format!("missing field `{name}`"))
+}
+
 impl Wire for String {
+    const SHAPE: Shape = Shape::Str;
+
     fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
         r.string().map(Cow::into_owned)
     }
@@ -391,14 +549,11 @@ impl Wire for String {
     fn write_js(&self, out: &mut String) {
         write_str(out, self);
     }
-
-    fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
-        out.push_str(r.raw_string()?);
-        Ok(())
-    }
 }
 
 impl<T: Wire> Wire for Option<T> {
+    const SHAPE: Shape = Shape::Nullable(&T::SHAPE);
+
     fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
         if r.null()? {
             Ok(None)
@@ -417,18 +572,11 @@ impl<T: Wire> Wire for Option<T> {
             None => out.push_str("null"),
         }
     }
-
-    fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
-        if r.null()? {
-            out.push_str("null");
-            Ok(())
-        } else {
-            T::transcode(r, out)
-        }
-    }
 }
 
 impl<T: Wire> Wire for Vec<T> {
+    const SHAPE: Shape = Shape::List(&T::SHAPE);
+
     fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
         let mut items = Vec::new();
         r.array(|r| {
@@ -447,20 +595,6 @@ impl<T: Wire> Wire for Vec<T> {
             item.write_js(out);
         }
         out.push(']');
-    }
-
-    fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
-        out.push('[');
-        let mut first = true;
-        r.array(|r| {
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            T::transcode(r, out)
-        })?;
-        out.push(']');
-        Ok(())
     }
 }
 
@@ -512,7 +646,7 @@ pub fn write_str(out: &mut String, s: &str) {
             0..=0x1f => "",
             _ => continue,
         };
-        out.push_str(&s[run..i]);
+        out.push_str(slice(s, run, i));
         if escaped.is_empty() {
             // A control character: `\u00XX` (by hand: no formatting machinery per character).
             const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -524,7 +658,7 @@ pub fn write_str(out: &mut String, s: &str) {
         }
         run = i + 1;
     }
-    out.push_str(&s[run..]);
+    out.push_str(slice(s, run, s.len()));
     out.push('"');
 }
 
@@ -557,7 +691,7 @@ pub fn camel_case(key: &str) -> Cow<'_, str> {
             continue;
         }
         let len = utf8_len(b[i]);
-        camel.push_str(&key[i..i + len]);
+        camel.push_str(slice(key, i, i + len));
         i += len;
     }
     Cow::Owned(camel)

@@ -6,7 +6,10 @@
 //! form the JavaScript surfaces return (`extra` keys as sent). Request models serialize to the
 //! wire form, `extra` included.
 
-use crate::json::{camel_case, duplicate, set_once, write_key, write_str, JsonError, Reader, Wire};
+use crate::json::{
+    set_once, write_key, write_str, write_unknown_key, Field, JsonError, Reader, Shape, Wire,
+    MAX_FIELDS,
+};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -350,21 +353,6 @@ impl ConfigureAccountRequest {
     }
 }
 
-/// Writes the camelCase key of an unknown field (with its separator) unless it would repeat a
-/// known field's JS name (a server sending both `given_name` and `givenName`): then nothing is
-/// written and `false` returned. Rust callers still find such a field in `extra`.
-fn write_unknown_key(out: &mut String, sep: &mut char, key: &str, known: &[&str]) -> bool {
-    let camel = camel_case(key);
-    if known.contains(&camel.as_ref()) {
-        return false;
-    }
-    out.push(*sep);
-    *sep = ',';
-    write_str(out, &camel);
-    out.push(':');
-    true
-}
-
 macro_rules! response_model {
     ($(#[$meta:meta])* pub struct $name:ident {
         $($(#[$fmeta:meta])* pub $field:ident : $ty:ty => $js:literal,)*
@@ -384,10 +372,20 @@ macro_rules! response_model {
             /// The fields' JavaScript names, in declaration order: the one list the JS
             /// surfaces (`npm/index.d.ts`, `npm/lib/models.js`) are checked against.
             pub const JS_FIELDS: &'static [&'static str] = &[$($js),*];
+
+            /// The known fields, as the transcoder walks them.
+            const FIELDS: &'static [Field] =
+                &[$(Field::new(stringify!($field), $js, <$ty as Wire>::SHAPE)),*];
         }
 
-        // The hand-written codec (see `json`): wire names are the field names, JS names given.
+        // The transcoder tracks the fields it has seen in a u32.
+        const _: () = assert!(<$name>::FIELDS.len() <= MAX_FIELDS);
+
+        // The codec (see `json`): wire names are the field names, JS names given; transcoding
+        // walks SHAPE (json::transcode_shape).
         impl Wire for $name {
+            const SHAPE: Shape = Shape::Object(Self::FIELDS);
+
             fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
                 $(let mut $field: Option<$ty> = None;)*
                 let mut extra = Extra::new();
@@ -417,7 +415,7 @@ macro_rules! response_model {
                     self.$field.write_js(out);
                 )*
                 for (key, value) in &self.extra {
-                    if !write_unknown_key(out, &mut sep, key, &[$($js),*]) {
+                    if !write_unknown_key(out, &mut sep, key, Self::FIELDS) {
                         continue;
                     }
                     out.push_str(value.as_str());
@@ -426,46 +424,6 @@ macro_rules! response_model {
                     out.push('{');
                 }
                 out.push('}');
-            }
-
-            // Fields in the order the server sent them, then the absent optional ones as null;
-            // the same checks, in the same order, as `read`.
-            fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
-                $(let mut $field = false;)*
-                let mut sep = '{';
-                r.object(|r, key| match key {
-                    $(stringify!($field) => {
-                        if $field {
-                            return Err(duplicate(r, key));
-                        }
-                        $field = true;
-                        out.push(sep);
-                        sep = ',';
-                        write_key(out, $js);
-                        <$ty as Wire>::transcode(r, out)
-                    })*
-                    _ => {
-                        let raw = r.raw_value()?;
-                        if write_unknown_key(out, &mut sep, key, &[$($js),*]) {
-                            out.push_str(raw);
-                        }
-                        Ok(())
-                    }
-                })?;
-                $(
-                    if !$field {
-                        let absent = <$ty as Wire>::missing(stringify!($field))?;
-                        out.push(sep);
-                        sep = ',';
-                        write_key(out, $js);
-                        absent.write_js(out);
-                    }
-                )*
-                if sep == '{' {
-                    out.push('{');
-                }
-                out.push('}');
-                Ok(())
             }
         }
     };
@@ -682,15 +640,14 @@ macro_rules! string_serde {
             }
         }
         impl Wire for $ty {
+            // The value is the exact string sent, so it is transcoded as written.
+            const SHAPE: Shape = Shape::Str;
+
             fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
                 String::read(r).map($from)
             }
             fn write_js(&self, out: &mut String) {
                 write_str(out, self.as_str());
-            }
-            // The value is the exact string sent, so it is copied as written.
-            fn transcode(r: &mut Reader<'_>, out: &mut String) -> Result<(), JsonError> {
-                String::transcode(r, out)
             }
         }
     };

@@ -170,13 +170,13 @@ pub(crate) fn build_target_for<S: Surface>(
                 let message = sentence(&name, why);
                 Error::invalid_input(name, message)
             })?;
-            let placeholder = spec.path.find('{').unwrap_or(spec.path.len());
-            let after = spec.path[placeholder..]
-                .find('}')
-                .map_or(spec.path.len(), |end| placeholder + end + 1);
-            url.push_str(&spec.path[..placeholder]);
+            // `split_once`, not slicing: a slice links the panic path of a bad one (core's
+            // Unicode escaping tables) into the browser build.
+            let (head, tail) = spec.path.split_once('{').unwrap_or((spec.path, ""));
+            let after = tail.split_once('}').map_or("", |(_, after)| after);
+            url.push_str(head);
             url.extend(utf8_percent_encode(value, COMPONENT));
-            url.push_str(&spec.path[after..]);
+            url.push_str(after);
         }
         (Some(name), None) => {
             let name = S::param(name);

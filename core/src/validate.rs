@@ -1,6 +1,7 @@
 //! Checks on the caller's input, done before any request is built.
 
 use crate::error::Error;
+use crate::json::slice;
 
 /// Blank: empty or nothing but ASCII whitespace (space, tab, LF, CR, FF, VT). The API's own
 /// rule, which its OpenAPI description states as the pattern `[^ \t\n\r\f\v]`: a no-break
@@ -63,7 +64,10 @@ pub(crate) fn base_url(
     if rest.bytes().any(|b| b == b'?' || b == b'#') {
         return Err(bad("must not have a query or fragment"));
     }
-    let (authority, path) = rest.split_at(position(rest, b'/').unwrap_or(rest.len()));
+    // Checked split (see `slice`): the position is that of an ASCII byte.
+    let (authority, path) = rest
+        .split_at_checked(position(rest, b'/').unwrap_or(rest.len()))
+        .unwrap_or((rest, ""));
     if position(authority, b'@').is_some() {
         return Err(bad(&format!(
             "must not contain credentials (user:password@): {credentials_hint}"
@@ -91,9 +95,9 @@ fn position(s: &str, byte: u8) -> Option<usize> {
 fn split_scheme(url: &str) -> Option<(&'static str, &str)> {
     let b = url.as_bytes();
     if b.len() >= 8 && b[..8].eq_ignore_ascii_case(b"https://") {
-        Some(("https", &url[8..]))
+        Some(("https", url.get(8..)?))
     } else if b.len() >= 7 && b[..7].eq_ignore_ascii_case(b"http://") {
-        Some(("http", &url[7..]))
+        Some(("http", url.get(7..)?))
     } else {
         None
     }
@@ -112,9 +116,9 @@ fn without_userinfo(url: &str) -> String {
     match b[start..end].iter().rposition(|&c| c == b'@') {
         Some(at) => {
             let mut shown = String::with_capacity(url.len());
-            shown.push_str(&url[..start]);
+            shown.push_str(slice(url, 0, start));
             shown.push_str("***");
-            shown.push_str(&url[start + at..]);
+            shown.push_str(slice(url, start + at, url.len()));
             shown
         }
         None => url.to_owned(),
@@ -124,12 +128,12 @@ fn without_userinfo(url: &str) -> String {
 /// The host (lower case; IPv6 in brackets) and the port (without leading zeros), if given.
 fn host_port(authority: &str) -> Result<(String, Option<&str>), &'static str> {
     let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
-        let close = position(inner, b']').ok_or("has an unclosed '[' in its host")?;
-        let addr = &inner[..close];
+        let (addr, after) = inner
+            .split_once(']')
+            .ok_or("has an unclosed '[' in its host")?;
         if !is_ipv6(addr) {
             return Err("has an invalid IPv6 address");
         }
-        let after = &inner[close + 1..];
         let port = match after.strip_prefix(':') {
             Some(p) => Some(p),
             None if after.is_empty() => None,
@@ -141,8 +145,8 @@ fn host_port(authority: &str) -> Result<(String, Option<&str>), &'static str> {
         host.push(']');
         (host, port)
     } else {
-        let (host, port) = match position(authority, b':') {
-            Some(i) => (&authority[..i], Some(&authority[i + 1..])),
+        let (host, port) = match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
             None => (authority, None),
         };
         (reg_name(host)?, port)
@@ -151,7 +155,7 @@ fn host_port(authority: &str) -> Result<(String, Option<&str>), &'static str> {
         None => None,
         Some(p) => {
             // Parsers read 0080 as 80.
-            let digits = &p[p.bytes().take_while(|&b| b == b'0').count()..];
+            let digits = p.trim_start_matches('0');
             let valid = p.bytes().all(|b| b.is_ascii_digit())
                 && !digits.is_empty()
                 && (digits.len() < 5 || (digits.len() == 5 && digits <= "65535"));
@@ -220,7 +224,7 @@ fn is_ipv4(s: &str) -> bool {
 fn is_ipv6(addr: &str) -> bool {
     let gap = addr.as_bytes().windows(2).position(|w| w == b"::");
     let (head, tail) = match gap {
-        Some(i) => (&addr[..i], Some(&addr[i + 2..])),
+        Some(i) => (slice(addr, 0, i), Some(slice(addr, i + 2, addr.len()))),
         None => (addr, None),
     };
     if tail.is_some_and(|t| t.as_bytes().windows(2).any(|w| w == b"::")) {
@@ -331,9 +335,9 @@ fn is_dot_segment(segment: &str) -> bool {
 pub(crate) fn http_url(url: &str) -> Result<(), &'static str> {
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
     let rest = if lower.starts_with("https://") {
-        &url[8..]
+        slice(url, 8, url.len())
     } else if lower.starts_with("http://") {
-        &url[7..]
+        slice(url, 7, url.len())
     } else {
         return Err("it does not start with http:// or https://");
     };
@@ -390,7 +394,7 @@ pub(crate) fn header_value(field: &'static str, value: &str) -> Result<(), Error
 
 fn truncate(s: &str, max: usize) -> &str {
     match s.char_indices().nth(max) {
-        Some((i, _)) => &s[..i],
+        Some((i, _)) => slice(s, 0, i),
         None => s,
     }
 }

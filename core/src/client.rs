@@ -1,8 +1,9 @@
 //! A ready async client for Rust programs (feature `client`): core's request building, decoding
 //! and retry policy driven over reqwest (rustls, keep-alive) and tokio timers.
 
+use crate::call::{Call, Clock, Failure, Step};
 use crate::config::Config;
-use crate::decode::{decode_as, decode_text, is_success};
+use crate::decode::{decode_as, decode_text};
 use crate::error::Error;
 use crate::models::{
     AppUser, BaseMessage, ConfigureAccountRequest, ConfigureAccountResponse,
@@ -37,15 +38,6 @@ impl fmt::Debug for Client {
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
-}
-
-/// How an attempt that did not succeed ended.
-enum Failure {
-    /// A non-2xx response, with its Retry-After header.
-    Response(RawResponse, Option<String>),
-    /// No usable response: how it failed (`None`: not worth retrying), and the error to report
-    /// if it is the last attempt.
-    Transport(Option<Outcome<'static>>, Error),
 }
 
 /// A response as received: status, headers and the raw body.
@@ -311,58 +303,42 @@ impl Client {
         let (url, body) = build_target(&self.config, op, id, body)?;
         let url = reqwest::Url::parse(&url)
             .map_err(|e| Error::invalid_input("baseUrl", format!("invalid request URL: {e}")))?;
-        let started = Instant::now();
-        let deadline = self.config.deadline();
-        let mut attempt = 0;
+        // core's call machine decides; this loop only sends, sleeps and reports back.
+        let origin = Instant::now();
+        let clock = || Clock {
+            now: origin.elapsed(),
+            wall: SystemTime::now(),
+            random: (self.jitter)(),
+        };
+        let mut call = Call::start(op, &self.config, origin.elapsed());
+        let mut last = None;
         loop {
-            attempt += 1;
-            let remaining = deadline.saturating_sub(started.elapsed());
-            if remaining.is_zero() {
-                return Err(deadline_error(deadline));
-            }
-            let per_attempt = self.config.timeout().min(remaining);
-            let result =
-                match tokio::time::timeout(per_attempt, self.attempt(op, &url, &body)).await {
-                    Ok(result) => result,
-                    Err(_) if per_attempt < self.config.timeout() => {
-                        Err((Some(Outcome::Timeout), deadline_error(deadline)))
+            match call.next(origin.elapsed()) {
+                Step::Send { budget, .. } => {
+                    match tokio::time::timeout(budget, self.attempt(op, &url, &body)).await {
+                        Ok(Ok((raw, retry_after))) => {
+                            call.on_response(raw.status, retry_after.as_deref(), clock());
+                            last = Some(raw);
+                        }
+                        Ok(Err((outcome, error))) => {
+                            let failure = match outcome {
+                                Some(Outcome::Refused) => Failure::Refused(error),
+                                Some(Outcome::Timeout) => Failure::Timeout(error),
+                                Some(_) => Failure::Reset(error),
+                                None => Failure::Fatal(error),
+                            };
+                            call.on_failure(failure, clock());
+                        }
+                        Err(_) => call.on_failure(Failure::TimedOut, clock()),
                     }
-                    Err(_) => Err((
-                        Some(Outcome::Timeout),
-                        Error::timeout(format!(
-                            "the request timed out after {} ms",
-                            per_attempt.as_millis()
-                        )),
-                    )),
-                };
-            let failure = match result {
-                Ok((raw, _)) if is_success(raw.status) => return Ok(raw),
-                Ok((raw, retry_after)) => Failure::Response(raw, retry_after),
-                Err((outcome, error)) => Failure::Transport(outcome, error),
-            };
-            let outcome = match &failure {
-                Failure::Response(raw, retry_after) => Some(Outcome::Status {
-                    status: raw.status,
-                    retry_after: retry_after.as_deref(),
-                }),
-                Failure::Transport(outcome, _) => *outcome,
-            };
-            let delay = outcome.and_then(|outcome| {
-                self.config.retry().delay(
-                    op,
-                    attempt,
-                    outcome,
-                    started.elapsed(),
-                    deadline,
-                    SystemTime::now(),
-                    (self.jitter)(),
-                )
-            });
-            match (delay, failure) {
-                (Some(wait), _) => tokio::time::sleep(wait).await,
-                // A final non-2xx response is decoded by the caller into the documented error.
-                (None, Failure::Response(raw, _)) => return Ok(raw),
-                (None, Failure::Transport(_, error)) => return Err(error),
+                }
+                Step::Wait { until } => {
+                    tokio::time::sleep(until.saturating_sub(origin.elapsed())).await
+                }
+                Step::Done(Ok(_)) => {
+                    return last.ok_or_else(|| Error::transport("no response was received"))
+                }
+                Step::Done(Err(error)) => return Err(error),
             }
         }
     }
@@ -464,13 +440,6 @@ fn header_map(config: &Config, op: Operation) -> Result<HeaderMap, String> {
         );
     }
     Ok(map)
-}
-
-fn deadline_error(deadline: Duration) -> Error {
-    Error::timeout(format!(
-        "the call's deadline of {} ms was exceeded",
-        deadline.as_millis()
-    ))
 }
 
 /// Sorts a reqwest failure: a connect failure proves the request never left.

@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 mod body;
+pub mod call;
 pub mod callback;
 pub mod config;
 pub mod decode;

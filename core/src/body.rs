@@ -155,7 +155,7 @@ fn object<'a>(
             continue;
         };
         let filled = match &slots[i] {
-            Some(Slot::Text(s)) => !s.trim().is_empty(),
+            Some(Slot::Text(s)) => !crate::validate::is_blank(s),
             Some(Slot::List(_, n)) => *n > 0,
             None => false,
         };

@@ -118,3 +118,139 @@ fn every_operation_spec_matches_the_sandbox_openapi_description() {
         }
     }
 }
+
+/// The API's blank rule as its description states it: the pattern `[^ \t\n\r\f\v]` (at least
+/// one character outside that set) on ids and required text.
+fn blank_set_from_openapi(doc: &Value) -> Vec<char> {
+    let text = doc.to_string();
+    let key = r#""pattern":"[^"#;
+    let start = text
+        .find(key)
+        .expect("openapi.json states a non-blank pattern")
+        + key.len();
+    let end = start + text[start..].find(']').expect("pattern ends");
+    let escaped = &text[start..end];
+    let mut set = Vec::new();
+    let mut chars = escaped.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            set.push(c);
+            continue;
+        }
+        // JSON escaping doubles the regex backslash.
+        let Some('\\') = chars.next() else {
+            panic!("unexpected escape in {escaped:?}")
+        };
+        set.push(match chars.next() {
+            Some('t') => '\t',
+            Some('n') => '\n',
+            Some('r') => '\r',
+            Some('f') => '\x0c',
+            Some('v') => '\x0b',
+            other => panic!("unexpected escape {other:?} in {escaped:?}"),
+        });
+    }
+    set
+}
+
+#[test]
+fn core_blank_rule_is_the_openapi_pattern() {
+    use conversations_core::models::BaseMessage;
+    use conversations_core::{build_request, Body, Config};
+
+    let blank_chars = blank_set_from_openapi(&openapi());
+    assert!(blank_chars.contains(&' '), "{blank_chars:?}");
+    let config = Config::builder()
+        .username(Some("k".to_owned()))
+        .password(Some("s".to_owned()))
+        .build()
+        .expect("config");
+    // ASCII whitespace, Unicode spaces (no-break, em, ideographic), a zero-width one, a letter.
+    for value in [
+        " ", "\t", "\n", "\r", "\x0c", "\x0b", " \t\r\n", "\u{a0}", "\u{2003}", "\u{3000}",
+        "\u{200b}", " \u{a0} ", "x", " x ",
+    ] {
+        let api_blank = value.chars().all(|c| blank_chars.contains(&c));
+        let id = build_request(&config, Operation::GetAppUserById, Some(value), Body::None);
+        assert_eq!(
+            id.is_err(),
+            api_blank,
+            "appUserId {value:?}: the API calls it {}, core {}",
+            if api_blank { "blank" } else { "content" },
+            if id.is_err() {
+                "refuses it"
+            } else {
+                "sends it"
+            }
+        );
+        let message = BaseMessage::text(value, "FACEBOOK");
+        let body = build_request(
+            &config,
+            Operation::CreateSendMessage,
+            Some("u"),
+            Body::Message(&message),
+        );
+        assert_eq!(body.is_err(), api_blank, "message text {value:?}");
+    }
+}
+
+#[test]
+fn core_callback_url_rule_is_the_openapi_pattern() {
+    use conversations_core::models::ConfigureAccountRequest;
+    use conversations_core::{build_request, Body, Config};
+
+    let doc = openapi();
+    let pattern = doc["components"]["schemas"]["ConfigureAccountRequest"]["properties"]
+        ["callback_url"]["pattern"]
+        .as_str()
+        .expect("openapi.json states callback_url's pattern");
+    let api = regex::Regex::new(pattern).expect("the pattern is a regex");
+    let config = Config::builder()
+        .username(Some("k".to_owned()))
+        .password(Some("s".to_owned()))
+        .build()
+        .expect("config");
+    for url in [
+        "http://a",
+        "HTTPS://example.com/cb?x=1",
+        "https://h.test:8443/in#f",
+        "http://a?q",
+        "ftp://a",
+        "http://",
+        "http:///x",
+        "http://?q",
+        "http://a b",
+        "http://a/b\tc",
+        "http://a\u{a0}b",
+        "http://u@",
+        "http://:80",
+        "http://a/\u{7f}",
+        "https//a",
+        "é",
+        " http://a",
+    ] {
+        let mut account = ConfigureAccountRequest::new("Acme");
+        account.callback_url = Some(url.to_owned());
+        let core = build_request(
+            &config,
+            Operation::CreateConfigureAccount,
+            None,
+            Body::ConfigureAccount(&account),
+        );
+        assert_eq!(
+            core.is_ok(),
+            api.is_match(url),
+            "callback_url {url:?}: the API's pattern {} it, core {}",
+            if api.is_match(url) {
+                "accepts"
+            } else {
+                "refuses"
+            },
+            if core.is_ok() {
+                "sends it"
+            } else {
+                "refuses it"
+            }
+        );
+    }
+}

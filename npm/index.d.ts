@@ -184,7 +184,8 @@ export interface APIPromise<T> extends Promise<T> {
 
 // Outputs list the known fields; fields the API adds arrive too, under camelCase names with their
 // values as sent (read them with a cast, or declare them by interface merging).
-export interface SentMessage { channel: string; text: string }
+/** What the API echoes of a sent message; `text` is null for a message without text (an image). */
+export interface SentMessage { channel: string; text: string | null }
 export interface ConversationMessage {
   direction: string; text: string | null; channel: string; timestamp: string;
   /** Present when the server sends them (rich messages). */

@@ -476,8 +476,9 @@ response_model! {
     pub struct SendMessageResponse {
         /// The channel the message went out on.
         pub channel: String => "channel",
-        /// The text sent.
-        pub text: String => "text",
+        /// The text sent; `None` for a message without text (an image, for one).
+        #[serde(default)]
+        pub text: Option<String> => "text",
     }
 }
 

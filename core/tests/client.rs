@@ -184,7 +184,7 @@ async fn all_eight_operations_send_the_documented_requests() {
         .send_message("u 1", &BaseMessage::new("Hello", "facebook"))
         .await
         .unwrap();
-    assert_eq!(sent.text, "Hello");
+    assert_eq!(sent.text.as_deref(), Some("Hello"));
     let history = client.list_messages("u 1").await.unwrap();
     assert_eq!(history.messages.data.len(), 1);
     assert_eq!(

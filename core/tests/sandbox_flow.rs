@@ -106,7 +106,7 @@ async fn quickstart_flow_against_the_sandbox() {
         .send_message(&ben.id, &BaseMessage::new("Hello Ben", "facebook"))
         .await
         .expect("sent");
-    assert_eq!(sent.text, "Hello Ben");
+    assert_eq!(sent.text.as_deref(), Some("Hello Ben"));
     let history = api.list_messages(&ben.id).await.expect("history");
     let texts: Vec<_> = history
         .messages

@@ -16,7 +16,7 @@ async function modern(): Promise<void> {
   const withFetch = new ConversationsClient({ fetch: globalThis.fetch });
   const inBrowser = new ConversationsClient({ username: 'key', password: 'secret', allowBrowserCredentials: true });
   const ac = new AbortController();
-  const sent: { channel: string; text: string } = await client.sendMessage('id', { text: 't', channel: 'facebook' }, { signal: ac.signal });
+  const sent: { channel: string; text: string | null } = await client.sendMessage('id', { text: 't', channel: 'facebook' }, { signal: ac.signal });
   const list: MessageList = await client.listMessages('id', { timeoutMs: 100 });
   const user: AppUser = await client.getAppUser('id');
   const given: string | null = user.givenName;

@@ -26,6 +26,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod body;
+pub mod call;
 pub mod callback;
 pub mod config;
 mod date;

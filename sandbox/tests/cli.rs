@@ -92,7 +92,10 @@ fn sigterm_right_after_the_line_is_a_clean_stop() {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        assert!(line.starts_with("conversations-sandbox listening on "), "{line:?}");
+        assert!(
+            line.starts_with("conversations-sandbox listening on "),
+            "{line:?}"
+        );
         let killed = Command::new("kill")
             .args(["-TERM", &child.id().to_string()])
             .status()

@@ -447,10 +447,14 @@ impl Client {
         url: &reqwest::Url,
         body: &Option<String>,
     ) -> Result<(RawResponse, Option<String>), (Failure, Error)> {
-        let method = match op.spec().method {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-        };
+        // core names the method; reqwest knows every name the operation table uses.
+        let method =
+            reqwest::Method::from_bytes(op.spec().method.as_str().as_bytes()).map_err(|_| {
+                (
+                    Failure::Fatal,
+                    Error::invalid_input("operation", "unknown method"),
+                )
+            })?;
         let headers = Operation::ALL
             .iter()
             .position(|&o| o == op)

@@ -4,7 +4,7 @@
 
 use crate::call::{Call, Clock, End, Failure, Step};
 use crate::config::Config;
-use crate::decode::{decode, is_success, transcode, Output};
+use crate::decode::{decode, transcode, Output};
 use crate::error::Error;
 use crate::json::{write_key, write_str, Wire};
 use crate::operation::Method;
@@ -258,9 +258,8 @@ impl Engine {
             max_retries: self.config.retry().max_retries,
             max_response_bytes: self.config.max_response_bytes() as f64,
             budget_ms: self.budget(None),
-            // Read off core's one rule, so that no copy of it exists.
-            success_min: (100..600).find(|&s| is_success(s)).unwrap_or(200),
-            success_max: (100..600).rev().find(|&s| is_success(s)).unwrap_or(299),
+            success_min: *crate::call::SUCCESS.start(),
+            success_max: *crate::call::SUCCESS.end(),
         }
     }
 

@@ -6,7 +6,6 @@ use crate::{error_object, set};
 use conversations_core::call::{Clock, End, Failure, Step};
 use conversations_core::engine::{Engine, ErrorInfo};
 use conversations_core::{HttpRequest, Operation};
-use gloo_net::http::{Headers, RequestBuilder, Response};
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -217,35 +216,35 @@ async fn attempt(
     for (name, value) in &req.headers {
         headers.set(name, value).map_err(&why)?;
     }
-    // Core names the method; a name fetch could not send is a bug, reported, not guessed at.
-    let method = gloo_net::http::Method::from_bytes(req.method.as_str().as_bytes())
-        .map_err(|_| Failed::of(Failure::Fatal))?;
-    let builder = RequestBuilder::new(&req.url)
-        .method(method)
-        .headers(Headers::from_raw(headers))
-        .abort_signal(Some(&controller.signal()))
-        // A redirect is reported, not followed: credentials must not travel elsewhere.
-        .redirect(web_sys::RequestRedirect::Manual);
-    let request = match &req.body {
-        Some(body) => builder.body(body.as_str()),
-        None => builder.build(),
+    // The request as core built it, method by name (fetch takes any token), straight into
+    // fetch's RequestInit: gloo-net's builder would re-parse the URL for query parameters.
+    let init = web_sys::RequestInit::new();
+    init.set_method(req.method.as_str());
+    init.set_headers(&headers);
+    init.set_signal(Some(&controller.signal()));
+    // A redirect is reported, not followed: credentials must not travel elsewhere.
+    init.set_redirect(web_sys::RequestRedirect::Manual);
+    if let Some(body) = &req.body {
+        init.set_body(&JsValue::from_str(body));
     }
-    .map_err(|_| Failed::of(Failure::Fatal))?;
     // Held until the attempt ends: Node's fetch (undici) links our controller's signal to the
     // Request's own signal through a weak reference, so a Request collected mid-read would
     // never see the abort and a stalled body would hang past the timeout.
-    let request: web_sys::Request = request.into();
-    let response: Response = JsFuture::from(fetch(&request))
+    let request =
+        web_sys::Request::new_with_str_and_init(&req.url, &init).map_err(|cause| Failed {
+            cause,
+            ..Failed::of(Failure::Fatal)
+        })?;
+    let response: web_sys::Response = JsFuture::from(fetch(&request))
         .await
         .map_err(&why)?
-        .unchecked_into::<web_sys::Response>()
-        .into();
+        .unchecked_into();
 
     if response.type_() == web_sys::ResponseType::Opaqueredirect {
         return Err(Failed::of(Failure::Redirect));
     }
     let status = response.status();
-    let headers: Vec<(String, String)> = response.headers().entries().collect();
+    let headers = header_list(&response.headers());
     let declared = headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
@@ -285,7 +284,24 @@ async fn attempt(
 
 /// The time since `origin` (a `Date.now()` reading) on the call machine's clock.
 fn since(origin: f64) -> Duration {
-    Duration::from_secs_f64((now() - origin).max(0.0) / 1000.0)
+    // Whole ms, as the clock gives them (a float conversion would link a panicking path).
+    Duration::from_millis((now() - origin) as u64)
+}
+
+/// A response's headers as (name, value) pairs: `Headers` iterates like a `Map`.
+fn header_list(headers: &web_sys::Headers) -> Vec<(String, String)> {
+    let entries = headers.unchecked_ref::<js_sys::Map>().entries();
+    let mut out = Vec::new();
+    while let Ok(next) = entries.next() {
+        if next.done() {
+            break;
+        }
+        let pair: js_sys::Array = next.value().unchecked_into();
+        if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+            out.push((name, value));
+        }
+    }
+    out
 }
 
 /// The whole call; see `Engine.execute`. core's call machine decides every step; this loop
@@ -327,7 +343,7 @@ pub(crate) async fn execute(
                 };
                 let clock = Clock::new(
                     since(origin),
-                    UNIX_EPOCH + Duration::from_secs_f64(now().max(0.0) / 1000.0),
+                    UNIX_EPOCH + Duration::from_millis(now() as u64),
                     js_sys::Math::random(),
                 );
                 match &result {
@@ -337,7 +353,9 @@ pub(crate) async fn execute(
                 if let Some(f) = &on_attempt {
                     // What follows, for the logger: a wait (its length), or -1 for none.
                     let delay = match call.next(clock.now) {
-                        Step::Wait { until } => (until - clock.now).as_secs_f64() * 1000.0,
+                        Step::Wait { until } => {
+                            until.saturating_sub(clock.now).as_secs_f64() * 1000.0
+                        }
                         Step::Send { .. } => 0.0,
                         _ => -1.0,
                     };

@@ -29,7 +29,7 @@ mod body;
 pub mod call;
 pub mod callback;
 pub mod config;
-mod date;
+pub mod date;
 pub mod decode;
 pub mod engine;
 pub mod error;

@@ -1,4 +1,4 @@
-//! The browser's I/O: fetch through gloo-net, the platform's timers, AbortSignal. Every decision
+//! The browser's I/O: fetch (web-sys), the platform's timers, AbortSignal. Every decision
 //! (what to send, whether and when to retry, how to read the answer) is core's; how a failure is
 //! worded is the JS layer's (`npm/lib/failure.js`), so this file reports failures as kinds.
 
@@ -22,9 +22,8 @@ extern "C" {
     fn set_timeout(handler: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
-    // gloo-net's `Request::send` keeps only the rejection's name and message; the retry outcome
-    // needs the whole value (Node's fetch says ECONNREFUSED in `cause.code`), so fetch is called
-    // here on gloo-net's request.
+    // Called directly, not through a wrapper that keeps only a rejection's name and message:
+    // the failure kind needs the whole value (Node's fetch says ECONNREFUSED in `cause.code`).
     #[wasm_bindgen(js_name = fetch)]
     fn fetch(request: &web_sys::Request) -> Promise;
 }
@@ -217,7 +216,7 @@ async fn attempt(
         headers.set(name, value).map_err(&why)?;
     }
     // The request as core built it, method by name (fetch takes any token), straight into
-    // fetch's RequestInit: gloo-net's builder would re-parse the URL for query parameters.
+    // fetch's RequestInit.
     let init = web_sys::RequestInit::new();
     init.set_method(req.method.as_str());
     init.set_headers(&headers);

@@ -1,6 +1,6 @@
 //! The wasm-bindgen binding: exposes [`conversations_core::engine::Engine`] to JS as the `Engine`
 //! class of `npm/ENGINE.md`, plus `execute`, which performs a whole call — attempts over fetch
-//! (gloo-net), waits on the platform's timers, the caller's AbortSignal — with every decision
+//! (web-sys), waits on the platform's timers, the caller's AbortSignal — with every decision
 //! taken by core's policy. Type conversion and I/O only.
 
 mod io;

@@ -1,7 +1,7 @@
 'use strict';
 
 // The wasm engine's own I/O: `engine.execute` runs a whole call inside the engine (fetch through
-// gloo-net, the platform's timers, the caller's AbortSignal, core's retry decisions). This adapter
+// web-sys, the platform's timers, the caller's AbortSignal, core's call machine). This adapter
 // turns what it resolves to into the pipeline's response or error, worded by failure.js exactly
 // as the JS transports word theirs, so both engines raise the same errors.
 

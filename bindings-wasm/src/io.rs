@@ -327,7 +327,7 @@ pub(crate) async fn execute(
     let max_bytes = engine.policy().max_response_bytes;
     let signal = signal.as_ref();
     let origin = now();
-    let mut call = engine.call(operation, timeout_ms.filter(|t| t.is_finite() && *t > 0.0));
+    let mut call = engine.call(operation, timeout_ms);
     // What the last attempt got: the response to hand back, or its failure.
     let mut last: Option<Result<Raw, Failed>> = None;
     loop {

@@ -197,13 +197,14 @@ impl WasmEngine {
     /// rejects) to one of
     /// - `{ status, headers, body: Uint8Array, attempts }`: the final response, for `decode`;
     /// - `{ error }`: invalid input (`ErrorInfo`), before any request;
-    /// - `{ failure, ms, cause, attempts }`: no usable response, `failure` being `timeout` (the
-    ///   attempt budget `ms` ran out), `deadline`, `aborted`, `too_large`, `redirect` (a browser
-    ///   cannot read it) or `network` (`cause`: what fetch rejected with).
+    /// - `{ failure, ms, cause, attempts }`: no usable response, `failure` being one of core's
+    ///   failure kinds (`failureKinds()`): `timeout` (the attempt budget `ms` ran out),
+    ///   `deadline`, `aborted`, `too_large`, `redirect` (a browser cannot read it), or `refused`,
+    ///   `reset`, `fatal` for a fetch rejection (`cause`: what fetch rejected with).
     ///
     /// `onAttempt`, if given, is called after each attempt with `{ attempt, status, failure, ms,
     /// cause, durationMs, delayMs }` (never any header; `delayMs` -1 when no retry follows). `classify`, if given, maps a fetch rejection to
-    /// the retry outcome `refused`, `reset` or `fatal`; without it every network failure is a
+    /// the failure kind `refused`, `reset` or `fatal`; without it every network failure is a
     /// `reset` (fetch in a browser cannot tell a refused connection from a reset). `passthrough`
     /// sends the body as given, as in `request`.
     #[allow(clippy::too_many_arguments)]

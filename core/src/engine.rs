@@ -523,8 +523,9 @@ fn as_ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// `ms` as a duration: NaN and anything not positive are zero, infinity the longest (1e15 ms).
 fn millis(ms: f64) -> Duration {
-    if ms.is_finite() && ms > 0.0 {
+    if ms > 0.0 {
         Duration::from_secs_f64(ms.min(1e15) / 1000.0)
     } else {
         Duration::ZERO

@@ -96,6 +96,8 @@ test('after(): retry with a wait and a budget, or an end', () => {
   const { budgetMs } = engine.policy();
   assert.equal(budgetMs, 1000);
   assert.equal(engine.budget(5000), 2500, 'the deadline bounds a longer per-call timeout');
+  assert.equal(engine.budget(Infinity), 2500, 'an endless per-call timeout too');
+  assert.equal(engine.budget(300), 300);
   const base = { op: 'getAppUsers', attempt: 1, budgetMs, elapsedMs: 1000, nowMs: 0, random: 0.5 };
   assert.deepEqual({ ...engine.after({ ...base, failure: 'timeout' }) }, { delayMs: 100, budgetMs: 1000, end: null });
   assert.equal(engine.after({ ...base, elapsedMs: 2200, failure: 'reset' }).budgetMs, 200, 'what is left of the deadline');

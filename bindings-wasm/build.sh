@@ -8,7 +8,7 @@ built=target/wasm32-unknown-unknown/wasm-release/conversations_wasm.wasm
 out=npm/wasm
 
 "$CARGO" build -p conversations-wasm --target wasm32-unknown-unknown --profile wasm-release
-if [ ! -f "$out/conversations_bg.wasm" ] || [ ! -f "$out/conversations.js" ] || [ "$built" -nt "$out/conversations_bg.wasm" ]; then
+if [ ! -f "$out/conversations_bg.wasm" ] || [ ! -f "$out/conversations.mjs" ] || [ "$built" -nt "$out/conversations_bg.wasm" ]; then
   rm -rf "$out.tmp"
   wasm-bindgen --target web --no-typescript --out-dir "$out.tmp" --out-name conversations "$built"
   # The features Rust enables by default for wasm32-unknown-unknown (the module uses externref).
@@ -28,6 +28,9 @@ if [ ! -f "$out/conversations_bg.wasm" ] || [ ! -f "$out/conversations.js" ] || 
   npm/node_modules/.bin/wasm-opt -Oz --converge --zero-filled-memory --strip-producers --strip-target-features \
     $features "$out.tmp/conversations_bg.wasm" -o "$out.tmp/conversations_bg.wasm"
   node bindings-wasm/minify-glue.mjs "$out.tmp" "$names"
+  # The glue is an ES module: .mjs says so to every tool whatever the nearest package.json's
+  # "type" (the package is "commonjs"; webpack read a .js glue as CommonJS and broke ./streamed).
+  mv "$out.tmp/conversations.js" "$out.tmp/conversations.mjs"
   rm -rf "$out" && mv "$out.tmp" "$out"
 fi
 node bindings-wasm/package.mjs npm

@@ -1,5 +1,5 @@
 // Finishes the wasm build inside the npm package (run by bindings-wasm/build.sh after
-// wasm-bindgen --target web and wasm-opt have written npm/wasm/conversations{.js,_bg.wasm}):
+// wasm-bindgen --target web and wasm-opt have written npm/wasm/conversations{.mjs,_bg.wasm}):
 //   wasm/conversations.cjs  the same glue as CommonJS, for Node's engine loader (npm/lib/engine.js)
 //   wasm/sdk.mjs            npm/index.js and the npm/lib modules it needs, as one ES module, with
 //                           engine.js → engine-browser.js and transports.js → transports-browser.js,
@@ -49,7 +49,7 @@ function toCommonJs(source) {
   if (!names.some(([, e]) => e === 'initSync')) fail('the glue exports no initSync');
   const body = lines.join('\n').replaceAll('import.meta.url', "require('node:url').pathToFileURL(__filename).href");
   const exportsList = names.map(([local, exported]) => `${JSON.stringify(exported)}: ${local}`).join(', ');
-  return `'use strict';\n// Generated from conversations.js by bindings-wasm/package.mjs: do not edit.\n${body}\nmodule.exports = { ${exportsList} };\n`;
+  return `'use strict';\n// Generated from conversations.mjs by bindings-wasm/package.mjs: do not edit.\n${body}\nmodule.exports = { ${exportsList} };\n`;
 }
 
 /** The CommonJS graph from npm/index.js, as one ES module. */
@@ -101,7 +101,7 @@ function withoutDefaultUrl(source) {
   if (source.split(line).length !== 2) fail('the glue no longer has exactly one default wasm URL');
   const out = source.replace(line, "throw new Error('messagemedia-conversations-sdk: this build instantiates the engine with initSync');");
   if (out.includes('import.meta')) fail('the glue has another import.meta');
-  return `// Generated from conversations.js by bindings-wasm/package.mjs: do not edit.\n${out}`;
+  return `// Generated from conversations.mjs by bindings-wasm/package.mjs: do not edit.\n${out}`;
 }
 
 // The characters of the bytes module's string: printable ASCII without the ones a bundler or
@@ -169,7 +169,7 @@ export function wasmBytes() {
 const ENTRIES = {
   'streamed.mjs': `// The ./streamed entry: the .wasm is fetched next to this file and compiled while it streams in
 // (top-level await); for bundlers that emit files found by \`new URL(…, import.meta.url)\`.
-import init, { Engine } from './conversations.js';
+import init, { Engine } from './conversations.mjs';
 
 await init({ module_or_path: new URL('./conversations_bg.wasm', import.meta.url) });
 const load = () => Engine;`,
@@ -205,7 +205,7 @@ function writeEntries() {
   }
 }
 
-const glue = path.join(out, 'conversations.js');
+const glue = path.join(out, 'conversations.mjs');
 if (!fs.existsSync(glue)) fail(`${glue} is missing: run wasm-bindgen first`);
 fs.writeFileSync(path.join(out, 'conversations.cjs'), toCommonJs(fs.readFileSync(glue, 'utf8')));
 fs.writeFileSync(path.join(out, 'sdk.mjs'), bundle());

@@ -18,13 +18,13 @@ mkdir -p "$stage/bin" && cp target/sandbox-dist/conversations-sandbox "$stage/bi
 tarball=$(cd "$stage" && npm pack --silent --pack-destination "$PWD/../../../dist" | tail -n1)
 echo "dist/$tarball ($(du -k "dist/$tarball" | cut -f1) KiB)"
 # The tarball as consumers resolve it: publint (package.json, exports, files) and
-# are-the-types-wrong (types per resolution mode), pinned in tools/docs/; an error fails the
-# build. attw ignores, each by design: node10 (no `exports` support; the root still resolves),
+# are-the-types-wrong (types per resolution mode), pinned in tools/docs/; an error (for publint,
+# also a warning: --strict) fails the build. attw ignores, each by design: node10 (no `exports` support; the root still resolves),
 # untyped-resolution (the original SDK's deep paths lib/**, untyped in the original too) and
 # cjs-resolves-to-esm (`./streamed` is ESM-only: it streams the wasm with top-level await).
 tools=tools/docs/node_modules/.bin
 if [ -x "$tools/publint" ] && [ -x "$tools/attw" ]; then
-  "$tools/publint" "dist/$tarball"
+  "$tools/publint" --strict "dist/$tarball"
   "$tools/attw" "dist/$tarball" --profile node16 --ignore-rules untyped-resolution cjs-resolves-to-esm --format ascii
 else
   echo "package.sh: publint/attw not installed (make docs-tools); skipping the tarball checks" >&2

@@ -6,18 +6,25 @@
 //! written; a `null` value means "absent" and is not sent (as the original SDK dropped null
 //! keys); each kind's required fields must be present and not blank; a kind the model does not
 //! know needs only the model's own required fields.
+//!
+//! Errors name a field as the caller's surface `S` writes it ([`Surface`]): `body.callbackUrl`,
+//! `body.actions[0].responseText` for the JS engine; `callback_url`, `actions[0].response_text`
+//! (the Rust models' fields, relative to the value passed) for the Rust client. Messages are
+//! built without `format!` where a push does: each of its sites costs the wasm engine size.
 
 use crate::error::Error;
 use crate::json::{write_key, write_str, JsonError, Reader};
-use crate::operation::{BodyModel, FieldType, KindSpec};
+use crate::operation::{BodyModel, FieldSpec, FieldType, KindSpec, Surface};
+use crate::request::sentence;
 use crate::validate;
 use std::borrow::Cow;
 
 /// The most known fields a model has (a fixed array of slots: no allocation for them).
 const MAX_FIELDS: usize = 6;
 
-/// Checks `json` (the caller's body) against `model` and returns the wire JSON to send.
-pub(crate) fn check(model: &'static BodyModel, json: &str) -> Result<String, Error> {
+/// Checks `json` (the caller's body) against `model` and returns the wire JSON to send; a
+/// problem is an error naming the field as `S` writes it.
+pub(crate) fn check<S: Surface>(model: &'static BodyModel, json: &str) -> Result<String, Error> {
     let mut r = Reader::new(json);
     if r.peek() != Some(b'{') {
         let valid = r.skip().and_then(|()| r.finish()).is_ok();
@@ -32,7 +39,8 @@ pub(crate) fn check(model: &'static BodyModel, json: &str) -> Result<String, Err
     }
     let mut out = String::with_capacity(json.len() + 16);
     let mut problem = None;
-    let parsed = object(model, &mut r, "body", &mut out, &mut problem).and_then(|()| r.finish());
+    let parsed =
+        object::<S>(model, &mut r, S::BODY, &mut out, &mut problem).and_then(|()| r.finish());
     match (problem, parsed) {
         (Some(problem), _) => Err(problem),
         (None, Err(e)) => Err(Error::invalid_input(
@@ -41,6 +49,38 @@ pub(crate) fn check(model: &'static BodyModel, json: &str) -> Result<String, Err
         )),
         (None, Ok(())) => Ok(out),
     }
+}
+
+/// The path of `field` of the object at `path` (`body.callbackUrl`; `callback_url` at Rust's
+/// root, where the path is empty).
+fn field_path<S: Surface>(path: &str, field: &FieldSpec) -> String {
+    let name = S::field(field);
+    if path.is_empty() {
+        return name.to_owned();
+    }
+    let mut out = String::with_capacity(path.len() + 1 + name.len());
+    out.push_str(path);
+    out.push('.');
+    out.push_str(name);
+    out
+}
+
+/// The object at `path`, as the subject of a message (`body`; `the message` at Rust's root).
+fn subject(path: &str, model: &BodyModel) -> String {
+    if path.is_empty() {
+        sentence("the", model.name)
+    } else {
+        path.to_owned()
+    }
+}
+
+/// The known field of `model` whose wire name is `wire` (every name the table lists is one).
+fn wire_field(model: &BodyModel, wire: &str) -> Option<(usize, &'static FieldSpec)> {
+    model
+        .fields
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.wire == wire)
 }
 
 /// A known field's value as given.
@@ -53,7 +93,7 @@ enum Slot<'a> {
 /// Reads one object of `model` at `r` (the caller checked it starts with `{`) and appends its
 /// wire form to `out`. A problem with the caller's input is put in `problem` (and the read is
 /// abandoned with a `JsonError`, which the caller then ignores).
-fn object<'a>(
+fn object<'a, S: Surface>(
     model: &'static BodyModel,
     r: &mut Reader<'a>,
     path: &str,
@@ -79,13 +119,19 @@ fn object<'a>(
         let field = &model.fields[i];
         let by_wire = key == field.wire;
         if let Some(before) = seen[i] {
-            let message = if before == by_wire {
-                format!("{path} has {key} twice")
+            // The keys as written: the JSON's (or a Rust model's `extra`) spellings.
+            let mut message = subject(path, model);
+            if before == by_wire {
+                message.push_str(" has ");
+                message.push_str(key);
+                message.push_str(" twice");
             } else {
-                format!("{path} has both {} and {}", field.wire, field.alias)
-            };
-            let name = format!("{path}.{}", field.js_name());
-            return Err(invalid(r, problem, name, message));
+                message.push_str(" has both ");
+                message.push_str(field.wire);
+                message.push_str(" and ");
+                message.push_str(field.alias);
+            }
+            return Err(invalid(r, problem, field_path::<S>(path, field), message));
         }
         seen[i] = Some(by_wire);
         if r.null()? {
@@ -95,35 +141,47 @@ fn object<'a>(
             FieldType::Text | FieldType::Url => {
                 if r.peek() != Some(b'"') {
                     r.skip()?;
-                    let name = format!("{path}.{}", field.js_name());
-                    let message = format!("{name} must be a string");
+                    let name = field_path::<S>(path, field);
+                    let message = sentence(&name, "must be a string");
                     return Err(invalid(r, problem, name, message));
                 }
                 Slot::Text(r.string()?)
             }
             FieldType::List(item) => {
-                let name = format!("{path}.{}", field.js_name());
+                let name = field_path::<S>(path, field);
                 if r.peek() != Some(b'[') {
                     r.skip()?;
-                    let message = format!("{name} must be a list of {} objects", item.name);
+                    let mut message = sentence(&name, "must be a list of ");
+                    message.push_str(item.name);
+                    message.push_str(" objects");
                     return Err(invalid(r, problem, name, message));
                 }
                 let mut list = String::from("[");
-                let mut n = 0;
+                let mut n = 0usize;
                 r.array(|r| {
-                    let at = format!("{name}[{n}]");
+                    let mut path = String::with_capacity(name.len() + 4);
+                    path.push_str(&name);
+                    path.push('[');
+                    path.push_str(&n.to_string());
+                    path.push(']');
                     if n > 0 {
                         list.push(',');
                     }
                     n += 1;
                     if r.peek() != Some(b'{') {
                         r.skip()?;
-                        let message = format!("{at} must be an object ({} {})", item.name, {
-                            item.kind_field.unwrap_or("fields")
-                        });
-                        return Err(invalid(r, problem, at, message));
+                        let mut message = sentence(&path, "must be an object (");
+                        message.push_str(item.name);
+                        message.push(' ');
+                        message.push_str(
+                            item.kind_field
+                                .and_then(|wire| wire_field(item, wire))
+                                .map_or("fields", |(_, f)| S::field(f)),
+                        );
+                        message.push(')');
+                        return Err(invalid(r, problem, path, message));
                     }
-                    object(item, r, &at, &mut list, problem)
+                    object::<S>(item, r, &path, &mut list, problem)
                 })?;
                 list.push(']');
                 Slot::List(list, n)
@@ -135,13 +193,20 @@ fn object<'a>(
     let kind = match kind_of(model, &slots) {
         Ok(kind) => kind,
         Err(kind_field) => {
-            let name = format!("{path}.{kind_field}");
-            let known: Vec<&str> = model.kinds.iter().map(|k| k.name).collect();
-            let message = format!(
-                "{name} is required: the {} kind ({} or any other the API takes)",
-                model.name,
-                known.join(", ")
-            );
+            let name = match wire_field(model, kind_field) {
+                Some((_, field)) => field_path::<S>(path, field),
+                None => kind_field.to_owned(),
+            };
+            let mut message = sentence(&name, "is required: the ");
+            message.push_str(model.name);
+            message.push_str(" kind (");
+            for (i, k) in model.kinds.iter().enumerate() {
+                if i > 0 {
+                    message.push_str(", ");
+                }
+                message.push_str(k.name);
+            }
+            message.push_str(" or any other the API takes)");
             return Err(invalid(r, problem, name, message));
         }
     };
@@ -151,7 +216,7 @@ fn object<'a>(
         .iter()
         .chain(spec.map_or(&[][..], |k| k.required))
     {
-        let Some(i) = model.fields.iter().position(|f| f.wire == *wire) else {
+        let Some((i, field)) = wire_field(model, wire) else {
             continue;
         };
         let filled = match &slots[i] {
@@ -160,16 +225,17 @@ fn object<'a>(
             None => false,
         };
         if !filled {
-            let name = format!("{path}.{}", model.fields[i].js_name());
-            let message = required_message(model, &name, &slots[i], spec);
+            let name = field_path::<S>(path, field);
+            let message = required_message::<S>(model, &name, &slots[i], spec);
             return Err(invalid(r, problem, name, message));
         }
     }
     for (i, field) in model.fields.iter().enumerate() {
         if let (FieldType::Url, Some(Slot::Text(url))) = (field.value, &slots[i]) {
             if let Err(why) = validate::http_url(url) {
-                let name = format!("{path}.{}", field.js_name());
-                let message = format!("{name} must be an http(s) URL, but {why}");
+                let name = field_path::<S>(path, field);
+                let mut message = sentence(&name, "must be an http(s) URL, but ");
+                message.push_str(why);
                 return Err(invalid(r, problem, name, message));
             }
         }
@@ -243,19 +309,47 @@ fn kind_of<'s>(
     }
 }
 
-fn required_message(
+fn required_message<S: Surface>(
     model: &BodyModel,
     name: &str,
     slot: &Option<Slot<'_>>,
     kind: Option<&KindSpec>,
 ) -> String {
-    let what = match slot {
-        Some(Slot::List(..)) => format!("{name} must not be empty"),
-        _ => format!("{name} is required and must not be blank"),
-    };
-    match kind {
-        Some(k) => format!("{what}: a {} {} needs {}", k.name, model.name, k.needs),
-        None => what,
+    let mut message = sentence(
+        name,
+        match slot {
+            Some(Slot::List(..)) => "must not be empty",
+            _ => "is required and must not be blank",
+        },
+    );
+    if let Some(k) = kind {
+        message.push_str(": a ");
+        message.push_str(k.name);
+        message.push(' ');
+        message.push_str(model.name);
+        message.push_str(" needs ");
+        push_named::<S>(&mut message, k.needs, model);
+    }
+    message
+}
+
+/// Appends `text` (words naming `model`'s fields by their wire names, as [`KindSpec::needs`]
+/// does) with each field named as `S` writes it (`displayText` → `display_text` in Rust).
+fn push_named<S: Surface>(out: &mut String, text: &str, model: &BodyModel) {
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let word = is_word(bytes[i]);
+        while i < bytes.len() && is_word(bytes[i]) == word {
+            i += 1;
+        }
+        let run = &text[start..i];
+        match wire_field(model, run) {
+            Some((_, field)) if word => out.push_str(S::field(field)),
+            _ => out.push_str(run),
+        }
     }
 }
 
@@ -272,7 +366,7 @@ fn invalid(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operation::{ACCOUNT, ACTION, MESSAGE};
+    use crate::operation::{Js, Rust, ACCOUNT, ACTION, MESSAGE};
 
     #[test]
     fn models_fit_the_slots() {
@@ -288,7 +382,7 @@ mod tests {
 
     #[test]
     fn canonical_order_then_extras_nulls_dropped() {
-        let out = check(
+        let out = check::<Js>(
             &MESSAGE,
             r#"{"x":{"a" : [1,null]},"text":"hi","y":null,"channel":"facebook"}"#,
         )
@@ -301,14 +395,97 @@ mod tests {
 
     #[test]
     fn errors_name_the_field_and_what_the_kind_needs() {
-        let err = check(&MESSAGE, r#"{"type":"image","channel":"facebook"}"#).unwrap_err();
+        let err = check::<Js>(&MESSAGE, r#"{"type":"image","channel":"facebook"}"#).unwrap_err();
         assert_eq!(err.field(), Some("body.media"));
         assert!(err.message().contains("image's URL"), "{}", err.message());
-        let err = check(
+        let err = check::<Js>(
             &MESSAGE,
             r#"{"channel":"f","text":"t","actions":[{"type":"reply","displayText":"a"}]}"#,
         )
         .unwrap_err();
         assert_eq!(err.field(), Some("body.actions[0].responseText"));
+        assert_eq!(
+            err.message(),
+            "body.actions[0].responseText is required and must not be blank: a reply action needs displayText, the button's label, and responseText, what a tap sends back"
+        );
+    }
+
+    /// The same bodies as the Rust client sends them: its models' field names, relative to the
+    /// value passed, in the field and in the words of the message.
+    #[test]
+    fn rust_errors_name_the_models_fields() {
+        let cases: [(&BodyModel, &str, &str, &str); 7] = [
+            (
+                &MESSAGE,
+                r#"{"channel":"f","text":"t","actions":[{"type":"reply","displayText":"a"}]}"#,
+                "actions[0].response_text",
+                "actions[0].response_text is required and must not be blank: a reply action needs display_text, the button's label, and response_text, what a tap sends back",
+            ),
+            (
+                &ACCOUNT,
+                r#"{"name":"n","callback_url":"not a url"}"#,
+                "callback_url",
+                "callback_url must be an http(s) URL, but ",
+            ),
+            // A key in the model's `extra` that spells a known field: the keys as written.
+            (
+                &ACCOUNT,
+                r#"{"name":"n","callback_url":"https://a.test","callbackUrl":"https://a.test"}"#,
+                "callback_url",
+                "the account has both callback_url and callbackUrl",
+            ),
+            // The discriminator is `kind` in the models (`type` is a Rust keyword).
+            (
+                &MESSAGE,
+                r#"{"channel":"f","type":"image"}"#,
+                "media",
+                "media is required and must not be blank: a image message needs media",
+            ),
+            (
+                &MESSAGE,
+                r#"{"channel":"f","actions":[1]}"#,
+                "actions[0]",
+                "actions[0] must be an object (action kind)",
+            ),
+            (
+                &MESSAGE,
+                r#"{"channel":"f","text":"t","actions":[{}]}"#,
+                "actions[0].kind",
+                "actions[0].kind is required: the action kind (reply or any other the API takes)",
+            ),
+            (
+                &MESSAGE,
+                r#"{"channel":"f"}"#,
+                "text",
+                "text is required and must not be blank: a text message needs text (an image needs kind \"image\" and media; buttons need actions)",
+            ),
+        ];
+        for (model, json, field, message) in cases {
+            let err = check::<Rust>(model, json).unwrap_err();
+            assert_eq!(err.field(), Some(field), "{json}");
+            assert!(err.message().starts_with(message), "{}", err.message());
+        }
+    }
+
+    #[test]
+    fn each_field_has_a_name_per_surface() {
+        let names = |m: &BodyModel| -> Vec<(&str, &str)> {
+            m.fields
+                .iter()
+                .map(|f| (Rust::field(f), Js::field(f)))
+                .collect()
+        };
+        assert_eq!(
+            names(&ACTION),
+            [
+                ("kind", "type"),
+                ("display_text", "displayText"),
+                ("response_text", "responseText")
+            ]
+        );
+        assert_eq!(
+            names(&ACCOUNT),
+            [("name", "name"), ("callback_url", "callbackUrl")]
+        );
     }
 }

@@ -7,9 +7,10 @@ use crate::config::Config;
 use crate::decode::{decode, transcode, Output};
 use crate::error::Error;
 use crate::json::{write_key, write_str, Wire};
+use crate::operation::Js;
 use crate::operation::Method;
 use crate::operation::Operation;
-use crate::request::{build_target, request_headers, Body, HttpRequest};
+use crate::request::{build_target_for, request_headers, Body, HttpRequest};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -451,13 +452,14 @@ impl Engine {
         }
         let op = operation(op)?;
         if passthrough {
-            let (url, body) = build_target(&self.config, op, id, Body::AsGiven(body_json))?;
+            let (url, body) =
+                build_target_for::<Js>(&self.config, op, id, Body::AsGiven(body_json))?;
             return Ok((op, url, body));
         }
         let (url, body) = match (op.spec().body.model(), body_json) {
             (Some(model), Some(json)) => {
-                let wire = crate::body::check(model, json)?;
-                build_target(&self.config, op, id, Body::AsGiven(Some(&wire)))?
+                let wire = crate::body::check::<Js>(model, json)?;
+                build_target_for::<Js>(&self.config, op, id, Body::AsGiven(Some(&wire)))?
             }
             (None, Some(_)) => {
                 return Err(Error::invalid_input(
@@ -465,7 +467,7 @@ impl Engine {
                     format!("{} takes no body", op.id()),
                 ))
             }
-            (None, None) => build_target(&self.config, op, id, Body::None)?,
+            (None, None) => build_target_for::<Js>(&self.config, op, id, Body::None)?,
             (Some(_), None) => {
                 return Err(Error::invalid_input(
                     "body",

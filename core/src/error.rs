@@ -105,8 +105,9 @@ impl Error {
         )
     }
 
-    /// Input rejected before any request: `field` names what was wrong (e.g. `appUserId`,
-    /// `body.text`, `baseUrl`).
+    /// Input rejected before any request: `field` names what was wrong as the caller wrote it
+    /// (Rust: `app_user_id`, `text`, `base_url`; the JS engine: `appUserId`, `body.text`,
+    /// `baseUrl`).
     pub fn invalid_input(
         field: impl Into<Cow<'static, str>>,
         message: impl Into<Cow<'static, str>>,
@@ -180,7 +181,10 @@ impl Error {
         self.body.as_deref().map(String::from_utf8_lossy)
     }
 
-    /// The offending field, for [`ErrorKind::InvalidInput`].
+    /// The offending field, for [`ErrorKind::InvalidInput`], as Rust code writes it: a builder
+    /// method (`base_url`), an argument (`app_user_id`) or a model's field, relative to the
+    /// value passed (`callback_url`, `actions[0].response_text`). Errors of
+    /// [`crate::engine::Engine`], which serves JS, use the JS names (`body.callbackUrl`).
     pub fn field(&self) -> Option<&str> {
         self.field.as_deref()
     }

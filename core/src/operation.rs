@@ -1,6 +1,8 @@
 //! The operation table: the one place where each operation's method, path, parameters, body,
 //! accept header and documented errors are defined.
 
+use std::borrow::Cow;
+
 /// HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -70,13 +72,91 @@ pub struct FieldSpec {
 }
 
 impl FieldSpec {
-    /// The camelCase spelling, which JS callers write and errors name (`callbackUrl`).
+    /// The camelCase spelling, which JS callers write and the JS engine's errors name
+    /// (`callbackUrl`).
     pub fn js_name(&self) -> &'static str {
         if self.wire.contains('_') {
             self.alias
         } else {
             self.wire
         }
+    }
+
+    /// The Rust model's field name, which the Rust client's errors name: the snake_case
+    /// spelling (`callback_url`, `display_text`), and `kind` for `type`, a Rust keyword (the
+    /// models' discriminator field, [`crate::models::BaseMessage::kind`]).
+    pub fn rust_name(&self) -> &'static str {
+        if self.wire == "type" {
+            "kind"
+        } else if self.wire.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.alias
+        } else {
+            self.wire
+        }
+    }
+}
+
+/// Whose names an input error uses, so that it names what its reader wrote (the option names
+/// differ the same way: `crate::config::Names`); decided here, from the table. A type parameter
+/// rather than a value, so that a build links only the names of the surfaces it serves (the
+/// wasm engine, which is size-bound, only the JS ones).
+pub(crate) trait Surface {
+    /// The path a body's fields are named under (`body.text`), or `""` to name them alone.
+    const BODY: &'static str;
+    /// A body field's name.
+    fn field(field: &FieldSpec) -> &'static str;
+    /// A path parameter's name (an [`OperationSpec::path_param`]).
+    fn param(param: &'static str) -> Cow<'static, str>;
+    /// An operation's name.
+    fn operation(op: Operation) -> Cow<'static, str>;
+}
+
+/// The Rust client and [`crate::build_request`]: the models' field names, relative to the value
+/// passed (`callback_url`, `actions[0].response_text`), the methods' argument names
+/// (`app_user_id`) and the [`Operation`] variants (`Operation::GetAppUsers`).
+pub(crate) enum Rust {}
+
+impl Surface for Rust {
+    const BODY: &'static str = "";
+
+    fn field(field: &FieldSpec) -> &'static str {
+        field.rust_name()
+    }
+
+    fn param(param: &'static str) -> Cow<'static, str> {
+        let mut snake = String::with_capacity(param.len() + 4);
+        for c in param.chars() {
+            if c.is_ascii_uppercase() {
+                snake.push('_');
+            }
+            snake.push(c.to_ascii_lowercase());
+        }
+        snake.into()
+    }
+
+    fn operation(op: Operation) -> Cow<'static, str> {
+        format!("Operation::{op:?}").into()
+    }
+}
+
+/// The JS engine (napi and wasm): camelCase field names under the `body` argument
+/// (`body.callbackUrl`), the API's parameter names (`appUserId`) and the operation ids (the JS
+/// layer words its own method names before the engine sees a call).
+pub(crate) enum Js {}
+
+impl Surface for Js {
+    const BODY: &'static str = "body";
+
+    fn field(field: &FieldSpec) -> &'static str {
+        field.js_name()
+    }
+
+    fn param(param: &'static str) -> Cow<'static, str> {
+        param.into()
+    }
+
+    fn operation(op: Operation) -> Cow<'static, str> {
+        op.id().into()
     }
 }
 
@@ -91,7 +171,8 @@ pub struct KindSpec {
     /// When the discriminator is absent, this kind is meant if this field is present (and the
     /// discriminator is then sent).
     pub inferred_from: Option<&'static str>,
-    /// What the kind needs, in words, for error messages.
+    /// What the kind needs, in words, for error messages. Fields are named by their wire names:
+    /// an error renders each as its surface writes it (`displayText`, `display_text`).
     pub needs: &'static str,
 }
 
@@ -146,7 +227,7 @@ pub static MESSAGE: BodyModel = BodyModel {
             name: "text",
             required: &["text"],
             inferred_from: None,
-            needs: "text (for an image send type \"image\" and media; for buttons, actions)",
+            needs: "text (an image needs type \"image\" and media; buttons need actions)",
         },
         KindSpec {
             name: "image",

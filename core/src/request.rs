@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::error::Error;
 use crate::models::{BaseMessage, ConfigureAccountRequest};
-use crate::operation::{self, BodyKind, Method, Operation};
+use crate::operation::{self, BodyKind, Method, Operation, Rust, Surface};
 use crate::validate;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::fmt;
@@ -102,9 +102,10 @@ impl fmt::Debug for HttpRequest {
 
 /// Validates the arguments and builds the request for `op`.
 ///
-/// `id` is the path parameter (appUserId / facebookPageId) for operations that have one; `body`
-/// must match the operation's body kind. Every problem is an `invalid_input` error naming the
-/// field, returned before anything is sent.
+/// `id` is the path parameter (app_user_id / facebook_page_id) for operations that have one;
+/// `body` must match the operation's body kind. Every problem is an `invalid_input` error naming
+/// the field as Rust code writes it (`app_user_id`, `callback_url`, `actions[0].response_text`),
+/// returned before anything is sent.
 pub fn build_request(
     config: &Config,
     op: Operation,
@@ -148,12 +149,27 @@ pub fn build_target(
     id: Option<&str>,
     body: Body<'_>,
 ) -> Result<(String, Option<String>), Error> {
+    build_target_for::<Rust>(config, op, id, body)
+}
+
+/// [`build_target`], with errors naming fields, parameters and operations as `S` does (the JS
+/// engine's are [`crate::operation::Js`]).
+pub(crate) fn build_target_for<S: Surface>(
+    config: &Config,
+    op: Operation,
+    id: Option<&str>,
+    body: Body<'_>,
+) -> Result<(String, Option<String>), Error> {
     let spec = op.spec();
     let mut url = String::with_capacity(config.base_url().len() + spec.path.len() + 48);
     url.push_str(config.base_url());
     match (spec.path_param, id) {
         (Some(name), Some(value)) => {
-            let value = validate::id(name, value)?;
+            let value = validate::id(value).map_err(|why| {
+                let name = S::param(name);
+                let message = sentence(&name, why);
+                Error::invalid_input(name, message)
+            })?;
             let placeholder = spec.path.find('{').unwrap_or(spec.path.len());
             let after = spec.path[placeholder..]
                 .find('}')
@@ -163,13 +179,13 @@ pub fn build_target(
             url.push_str(&spec.path[after..]);
         }
         (Some(name), None) => {
-            return Err(Error::invalid_input(name, format!("{name} is required")));
+            let name = S::param(name);
+            let message = sentence(&name, "is required");
+            return Err(Error::invalid_input(name, message));
         }
         (None, Some(_)) => {
-            return Err(Error::invalid_input(
-                "id",
-                format!("{} takes no path parameter", spec.id),
-            ));
+            let message = sentence(&S::operation(op), "takes no path parameter");
+            return Err(Error::invalid_input("id", message));
         }
         (None, None) => url.push_str(spec.path),
     }
@@ -178,26 +194,34 @@ pub fn build_target(
         (BodyKind::None, Body::None | Body::AsGiven(None)) => None,
         (kind, Body::AsGiven(json)) if kind != BodyKind::None => json.map(str::to_owned),
         // Typed bodies follow the same rules as JSON ones (crate::body): written, then checked.
-        (BodyKind::Message, Body::Message(m)) => {
-            Some(crate::body::check(&operation::MESSAGE, &m.to_wire_json())?)
-        }
-        (BodyKind::ConfigureAccount, Body::ConfigureAccount(a)) => {
-            Some(crate::body::check(&operation::ACCOUNT, &a.to_wire_json())?)
-        }
+        (BodyKind::Message, Body::Message(m)) => Some(crate::body::check::<S>(
+            &operation::MESSAGE,
+            &m.to_wire_json(),
+        )?),
+        (BodyKind::ConfigureAccount, Body::ConfigureAccount(a)) => Some(crate::body::check::<S>(
+            &operation::ACCOUNT,
+            &a.to_wire_json(),
+        )?),
         (BodyKind::None, _) => {
-            return Err(Error::invalid_input(
-                "body",
-                format!("{} takes no body", spec.id),
-            ))
+            let message = sentence(&S::operation(op), "takes no body");
+            return Err(Error::invalid_input("body", message));
         }
         (_, _) => {
-            return Err(Error::invalid_input(
-                "body",
-                format!("{} requires a body of the right kind", spec.id),
-            ))
+            let message = sentence(&S::operation(op), "requires a body of the right kind");
+            return Err(Error::invalid_input("body", message));
         }
     };
     Ok((url, json))
+}
+
+/// `subject` and `rest`, joined by a space: without `format!`, each of whose sites costs the
+/// wasm engine code size.
+pub(crate) fn sentence(subject: &str, rest: &str) -> String {
+    let mut s = String::with_capacity(subject.len() + 1 + rest.len());
+    s.push_str(subject);
+    s.push(' ');
+    s.push_str(rest);
+    s
 }
 
 #[cfg(test)]

@@ -14,22 +14,15 @@ fn is_blank_byte(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | 0x0b)
 }
 
-/// A path parameter must have a visible character.
-pub(crate) fn id<'a>(field: &'static str, value: &'a str) -> Result<&'a str, Error> {
+/// A path parameter must have a visible character; the rule it breaks otherwise, as the words
+/// after its name (the caller names it as its surface does: `appUserId`, `app_user_id`).
+pub(crate) fn id(value: &str) -> Result<&str, &'static str> {
     if is_blank(value) {
-        return Err(Error::invalid_input(
-            field,
-            format!("{field} must not be empty or blank"),
-        ));
+        return Err("must not be empty or blank");
     }
     // Percent-encoding does not help: parsers read %2E as "." too. Any other id is encoded.
     if value == "." || value == ".." {
-        return Err(Error::invalid_input(
-            field,
-            format!(
-                "{field} must not be \".\" or \"..\": URL parsers (fetch, browsers, the Rust client) remove such a path segment, so no request could name it"
-            ),
-        ));
+        return Err("must not be \".\" or \"..\": URL parsers (fetch, browsers, the Rust client) remove such a path segment, so no request could name it");
     }
     Ok(value)
 }

@@ -407,14 +407,62 @@ async fn invalid_input_is_rejected_before_any_request() {
     let err = client.get_app_user(" ").await.unwrap_err();
     assert_eq!(
         (err.code(), err.field()),
-        ("invalid_input", Some("appUserId"))
+        ("invalid_input", Some("app_user_id"))
     );
+    assert_eq!(err.message(), "app_user_id must not be empty or blank");
     let err = client
         .send_message("u1", &BaseMessage::new("", "facebook"))
         .await
         .unwrap_err();
-    assert_eq!(err.field(), Some("body.text"));
+    assert_eq!(err.field(), Some("text"));
     assert!(server.seen().is_empty());
+}
+
+/// Rust errors name what Rust code writes: the models' snake_case fields (relative to the value
+/// passed) and the arguments, not the JS engine's camelCase (`body.callbackUrl`, `appUserId`).
+#[tokio::test]
+async fn invalid_input_names_the_rust_fields() {
+    use conversations_core::models::Action as Button;
+    let server = Server::start(vec![]).await;
+    let client = server.client(|b| b);
+    let names = |err: conversations_core::Error| (err.field().map(str::to_owned), err.to_string());
+    let bad_url = ConfigureAccountRequest::new("Shop").with_callback_url("not a url");
+    let (field, message) = names(client.provision_account(&bad_url).await.unwrap_err());
+    assert_eq!(field.as_deref(), Some("callback_url"));
+    assert!(
+        message.contains("callback_url must be an http(s) URL"),
+        "{message}"
+    );
+    let buttons = BaseMessage::actions("Coffee?", [Button::reply("Yes", " ")], "facebook");
+    let (field, message) = names(client.send_message("u1", &buttons).await.unwrap_err());
+    assert_eq!(field.as_deref(), Some("actions[0].response_text"));
+    assert!(
+        message.contains("needs display_text, the button's label, and response_text"),
+        "{message}"
+    );
+    let err = client.integrate_facebook_page(".").await.unwrap_err();
+    assert_eq!(err.field(), Some("facebook_page_id"));
+    assert!(server.seen().is_empty());
+
+    // The sans-IO builder names the Operation variant the caller passed.
+    use conversations_core::{build_request, Body, Operation};
+    let config = client.config();
+    let err = build_request(config, Operation::GetAppUsers, Some("x"), Body::None).unwrap_err();
+    assert_eq!(
+        (err.field(), err.message()),
+        (Some("id"), "Operation::GetAppUsers takes no path parameter")
+    );
+    let err = build_request(config, Operation::GetAppUserById, None, Body::None).unwrap_err();
+    assert_eq!(
+        (err.field(), err.message()),
+        (Some("app_user_id"), "app_user_id is required")
+    );
+    let err =
+        build_request(config, Operation::CreateSendMessage, Some("u1"), Body::None).unwrap_err();
+    assert_eq!(
+        err.message(),
+        "Operation::CreateSendMessage requires a body of the right kind"
+    );
 }
 
 #[test]

@@ -74,9 +74,9 @@ async fn dot_ids_are_refused_before_sending() {
     for id in [".", ".."] {
         let err = client.get_app_user(id).await.expect_err(id);
         assert_eq!(err.code(), "invalid_input", "{id:?}");
-        assert_eq!(err.field(), Some("appUserId"));
+        assert_eq!(err.field(), Some("app_user_id"));
         let err = client.integrate_facebook_page(id).await.expect_err(id);
-        assert_eq!(err.field(), Some("facebookPageId"));
+        assert_eq!(err.field(), Some("facebook_page_id"));
     }
     assert_eq!(count.load(Ordering::SeqCst), 0, "nothing was sent");
 }

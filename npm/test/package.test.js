@@ -81,3 +81,33 @@ test('npm pack → install without cargo on PATH → require and import work', {
   assert.equal(esm.code, 0, esm.out);
   assert.match(esm.out, /esm NotFoundError/);
 });
+
+// The package says "type": "commonjs", so every tool (Node, webpack, Vite...) reads each .js file
+// it ships as CommonJS: an ES module among them (wasm-bindgen's glue once was wasm/conversations.js,
+// which webpack then parsed as CommonJS) must be a .mjs file.
+test('every .js file the package ships is CommonJS, as its "type" says', () => {
+  const vm = require('node:vm');
+  const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+  assert.equal(pkg.type, 'commonjs');
+  assert.ok(fs.existsSync(path.join(pkgDir, 'wasm')), 'no npm/wasm/: build the wasm engine first (make wasm)');
+  const shipped = [];
+  const walk = (rel) => {
+    const abs = path.join(pkgDir, rel);
+    if (!fs.existsSync(abs)) return;
+    if (fs.statSync(abs).isDirectory()) {
+      for (const entry of fs.readdirSync(abs)) walk(path.join(rel, entry));
+    } else if (rel.endsWith('.js')) {
+      shipped.push(rel);
+    }
+  };
+  for (const entry of pkg.files) walk(entry);
+  assert.ok(shipped.includes('index.js') && shipped.includes(path.join('lib', 'client.js')), String(shipped));
+  for (const rel of shipped) {
+    // As Node's CommonJS loader compiles a file: a function body (a leading #! line removed).
+    const source = fs.readFileSync(path.join(pkgDir, rel), 'utf8').replace(/^#!.*/, '');
+    assert.doesNotThrow(() => vm.compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: rel }),
+      `${rel} is not CommonJS: ship it as .mjs`);
+  }
+  // The ES modules are .mjs, the wasm engine's glue included.
+  assert.ok(fs.existsSync(path.join(pkgDir, 'wasm', 'conversations.mjs')));
+});

@@ -213,7 +213,7 @@ test('the wasm engine execute() sends a passthrough body exactly as given (compa
     // The ./streamed entry awaits the module's instantiation (browser.mjs instantiates on the
     // first client), so the glue's Engine class is ready to use directly.
     await import('/npm/wasm/streamed.mjs');
-    const { Engine } = await import('/npm/wasm/conversations.js');
+    const { Engine } = await import('/npm/wasm/conversations.mjs');
     const engine = new Engine({ baseUrl: `${origin}/api/conversations` });
     const given = await engine.execute('createSendMessage', 'u1', text, undefined, 5000, undefined, undefined, true);
     const checked = await engine.execute('createSendMessage', 'u1', text, undefined, 5000);

@@ -18,7 +18,7 @@ test('conformance vectors in Chromium', { timeout: 120_000 }, async (t) => {
     // The ./streamed entry awaits the module's instantiation (browser.mjs instantiates on the first
     // client), so the glue's Engine class is ready to use directly.
     const [{ runFile }] = await Promise.all([import('/tests/vectors/runner.mjs'), import('/npm/wasm/streamed.mjs')]);
-    const { Engine } = await import('/npm/wasm/conversations.js');
+    const { Engine } = await import('/npm/wasm/conversations.mjs');
     const out = {};
     for (const name of names) {
       const doc = await (await fetch(`/tests/vectors/${name}`)).json();

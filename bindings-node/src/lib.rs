@@ -1,7 +1,8 @@
 //! The napi binding: exposes [`conversations_core::engine::Engine`] to Node as the `Engine` class
 //! specified in `npm/ENGINE.md`. Type conversion only; every API fact lives in core.
 
-use conversations_core::engine::{Engine, ErrorInfo, RequestHead};
+use conversations_core::call::Failure;
+use conversations_core::engine::{Engine, ErrorInfo, Next, RequestHead};
 use conversations_core::HttpRequest;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -87,31 +88,48 @@ impl JsEngine {
         conversations_core::callback::parse_to_json(date.as_deref(), &body, max_age_ms, now_ms)
     }
 
-    /// The delay in ms before the next attempt, or -1.
+    /// The first attempt's budget in ms, for a call with its own per-attempt timeout (see
+    /// `Engine::budget`); `policy().budgetMs` is the one for calls without.
     #[napi]
-    #[allow(clippy::too_many_arguments)]
-    pub fn retry_delay(
-        &self,
-        op: String,
-        attempt: u32,
-        outcome: String,
-        status: u32,
-        retry_after: Option<String>,
-        elapsed_ms: f64,
-        now_ms: f64,
-        random: f64,
-    ) -> f64 {
-        self.inner.retry_delay(
-            &op,
-            attempt,
-            &outcome,
-            u16::try_from(status).unwrap_or(0),
-            retry_after.as_deref(),
-            elapsed_ms,
-            now_ms,
-            random,
-        )
+    pub fn budget(&self, timeout_ms: Option<f64>) -> f64 {
+        self.inner.budget(timeout_ms)
     }
+
+    /// After an attempt that did not end the call well: `{ delayMs, budgetMs, end: null }` to
+    /// retry, or `{ delayMs: -1, end }` (`response` or a failure kind) when the call is over.
+    /// See `Engine::after`; `null` and absent fields are alike.
+    #[napi]
+    pub fn after<'e>(&self, env: &'e Env, report: serde_json::Value) -> Result<Object<'e>> {
+        let number = |key: &str| report.get(key).and_then(serde_json::Value::as_f64);
+        let text = |key: &str| report.get(key).and_then(|v| v.as_str().map(str::to_owned));
+        next_object(env, self.inner.after_js(number, text))
+    }
+
+    /// The failure kinds' names, in the order of their ids (`conversations_core::call::Failure`).
+    #[napi]
+    pub fn failure_kinds() -> Vec<&'static str> {
+        Failure::ALL.iter().map(|f| f.name()).collect()
+    }
+}
+
+fn next_object(env: &Env, next: Next) -> Result<Object<'_>> {
+    let mut obj = Object::new(env)?;
+    match next {
+        Next::Retry {
+            delay_ms,
+            budget_ms,
+        } => {
+            obj.set("delayMs", delay_ms)?;
+            obj.set("budgetMs", budget_ms)?;
+            obj.set("end", Null)?;
+        }
+        Next::Stop(end) => {
+            obj.set("delayMs", -1.0)?;
+            obj.set("end", end.name())?;
+        }
+        _ => obj.set("end", "fatal")?,
+    }
+    Ok(obj)
 }
 
 fn request_object<'e>(env: &'e Env, req: HttpRequest) -> Result<Object<'e>> {

@@ -1,14 +1,15 @@
-//! The browser's I/O: fetch through gloo-net, the platform's timers, AbortSignal. Every decision
+//! The browser's I/O: fetch (web-sys), the platform's timers, AbortSignal. Every decision
 //! (what to send, whether and when to retry, how to read the answer) is core's; how a failure is
 //! worded is the JS layer's (`npm/lib/failure.js`), so this file reports failures as kinds.
 
 use crate::{error_object, set};
+use conversations_core::call::{Clock, End, Failure, Step};
 use conversations_core::engine::{Engine, ErrorInfo};
-use conversations_core::{HttpRequest, Method};
-use gloo_net::http::{Headers, RequestBuilder, Response};
+use conversations_core::{HttpRequest, Operation};
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use std::cell::Cell;
 use std::rc::Rc;
+use std::time::{Duration, UNIX_EPOCH};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -21,9 +22,8 @@ extern "C" {
     fn set_timeout(handler: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
-    // gloo-net's `Request::send` keeps only the rejection's name and message; the retry outcome
-    // needs the whole value (Node's fetch says ECONNREFUSED in `cause.code`), so fetch is called
-    // here on gloo-net's request.
+    // Called directly, not through a wrapper that keeps only a rejection's name and message:
+    // the failure kind needs the whole value (Node's fetch says ECONNREFUSED in `cause.code`).
     #[wasm_bindgen(js_name = fetch)]
     fn fetch(request: &web_sys::Request) -> Promise;
 }
@@ -63,45 +63,20 @@ impl Raw {
     }
 }
 
-/// Why an attempt or the call failed, as the JS layer names it (ENGINE.md, `execute`).
-#[derive(Clone, Copy, PartialEq)]
-enum Kind {
-    Timeout,
-    Deadline,
-    Aborted,
-    TooLarge,
-    Redirect,
-    Network,
-}
-
-impl Kind {
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Timeout => "timeout",
-            Kind::Deadline => "deadline",
-            Kind::Aborted => "aborted",
-            Kind::TooLarge => "too_large",
-            Kind::Redirect => "redirect",
-            Kind::Network => "network",
-        }
-    }
-}
-
-/// A failed attempt: its kind, the retry outcome core should judge (`None`: final), the attempt
-/// budget in ms (for timeouts) and what fetch rejected with (for network failures).
+/// A failed attempt: its kind (core's list, which also decides what follows), the attempt
+/// budget in ms (for timeouts), the status (for a body over the cap) and what fetch rejected
+/// with (for network failures).
 struct Failed {
-    kind: Kind,
-    outcome: Option<String>,
+    kind: Failure,
     ms: f64,
     status: Option<u16>,
     cause: JsValue,
 }
 
 impl Failed {
-    fn fatal(kind: Kind) -> Failed {
+    fn of(kind: Failure) -> Failed {
         Failed {
             kind,
-            outcome: None,
             ms: 0.0,
             status: None,
             cause: JsValue::UNDEFINED,
@@ -111,7 +86,7 @@ impl Failed {
     fn too_large(status: u16) -> Failed {
         Failed {
             status: Some(status),
-            ..Failed::fatal(Kind::TooLarge)
+            ..Failed::of(Failure::TooLarge)
         }
     }
 }
@@ -200,7 +175,7 @@ async fn attempt(
     signal: Option<&AbortSignal>,
     classify: Option<&Function>,
 ) -> Result<Raw, Failed> {
-    let controller = AbortController::new().map_err(|_| Failed::fatal(Kind::Network))?;
+    let controller = AbortController::new().map_err(|_| Failed::of(Failure::Fatal))?;
     let timed_out = Rc::new(Cell::new(false));
     let _timer = {
         let (controller, timed_out) = (controller.clone(), timed_out.clone());
@@ -217,26 +192,21 @@ async fn attempt(
     // layer's `classify` tells a refused connection from a reset where the platform can).
     let why = |cause: JsValue| -> Failed {
         if is_aborted(signal) {
-            Failed::fatal(Kind::Aborted)
+            Failed::of(Failure::Aborted)
         } else if timed_out.get() {
             Failed {
-                kind: Kind::Timeout,
-                outcome: Some("timeout".into()),
                 ms: timeout_ms,
-                status: None,
-                cause: JsValue::UNDEFINED,
+                ..Failed::of(Failure::Timeout)
             }
         } else {
-            let outcome = classify
+            let kind = classify
                 .and_then(|f| f.call1(&JsValue::NULL, &cause).ok())
                 .and_then(|v| v.as_string())
-                .unwrap_or_else(|| "reset".into());
+                .and_then(|name| Failure::from_name(&name))
+                .unwrap_or(Failure::Reset);
             Failed {
-                kind: Kind::Network,
-                outcome: (outcome != "fatal").then_some(outcome),
-                ms: 0.0,
-                status: None,
                 cause,
+                ..Failed::of(kind)
             }
         }
     };
@@ -245,35 +215,35 @@ async fn attempt(
     for (name, value) in &req.headers {
         headers.set(name, value).map_err(&why)?;
     }
-    let builder = RequestBuilder::new(&req.url)
-        .method(match req.method {
-            Method::Get => gloo_net::http::Method::GET,
-            _ => gloo_net::http::Method::POST,
-        })
-        .headers(Headers::from_raw(headers))
-        .abort_signal(Some(&controller.signal()))
-        // A redirect is reported, not followed: credentials must not travel elsewhere.
-        .redirect(web_sys::RequestRedirect::Manual);
-    let request = match &req.body {
-        Some(body) => builder.body(body.as_str()),
-        None => builder.build(),
+    // The request as core built it, method by name (fetch takes any token), straight into
+    // fetch's RequestInit.
+    let init = web_sys::RequestInit::new();
+    init.set_method(req.method.as_str());
+    init.set_headers(&headers);
+    init.set_signal(Some(&controller.signal()));
+    // A redirect is reported, not followed: credentials must not travel elsewhere.
+    init.set_redirect(web_sys::RequestRedirect::Manual);
+    if let Some(body) = &req.body {
+        init.set_body(&JsValue::from_str(body));
     }
-    .map_err(|_| Failed::fatal(Kind::Network))?;
     // Held until the attempt ends: Node's fetch (undici) links our controller's signal to the
     // Request's own signal through a weak reference, so a Request collected mid-read would
     // never see the abort and a stalled body would hang past the timeout.
-    let request: web_sys::Request = request.into();
-    let response: Response = JsFuture::from(fetch(&request))
+    let request =
+        web_sys::Request::new_with_str_and_init(&req.url, &init).map_err(|cause| Failed {
+            cause,
+            ..Failed::of(Failure::Fatal)
+        })?;
+    let response: web_sys::Response = JsFuture::from(fetch(&request))
         .await
         .map_err(&why)?
-        .unchecked_into::<web_sys::Response>()
-        .into();
+        .unchecked_into();
 
     if response.type_() == web_sys::ResponseType::Opaqueredirect {
-        return Err(Failed::fatal(Kind::Redirect));
+        return Err(Failed::of(Failure::Redirect));
     }
     let status = response.status();
-    let headers: Vec<(String, String)> = response.headers().entries().collect();
+    let headers = header_list(&response.headers());
     let declared = headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
@@ -311,7 +281,30 @@ async fn attempt(
     })
 }
 
-/// The whole call; see `Engine.execute`.
+/// The time since `origin` (a `Date.now()` reading) on the call machine's clock.
+fn since(origin: f64) -> Duration {
+    // Whole ms, as the clock gives them (a float conversion would link a panicking path).
+    Duration::from_millis((now() - origin) as u64)
+}
+
+/// A response's headers as (name, value) pairs: `Headers` iterates like a `Map`.
+fn header_list(headers: &web_sys::Headers) -> Vec<(String, String)> {
+    let entries = headers.unchecked_ref::<js_sys::Map>().entries();
+    let mut out = Vec::new();
+    while let Ok(next) = entries.next() {
+        if next.done() {
+            break;
+        }
+        let pair: js_sys::Array = next.value().unchecked_into();
+        if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+            out.push((name, value));
+        }
+    }
+    out
+}
+
+/// The whole call; see `Engine.execute`. core's call machine decides every step; this loop
+/// sends, sleeps, and reports each attempt to `on_attempt`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn execute(
     engine: &Engine,
@@ -328,77 +321,88 @@ pub(crate) async fn execute(
         Ok(req) => req,
         Err(e) => return error_object(&ErrorInfo::from(&e)),
     };
-    let policy = engine.policy();
-    let timeout = timeout_ms
-        .filter(|t| t.is_finite() && *t > 0.0)
-        .unwrap_or(policy.timeout_ms);
-    let started = now();
+    let Some(operation) = Operation::from_id(op) else {
+        return failure_object(Failed::of(Failure::Fatal), 0);
+    };
+    let max_bytes = engine.policy().max_response_bytes;
     let signal = signal.as_ref();
-    let mut n = 0;
+    let origin = now();
+    let mut call = engine.call(operation, timeout_ms);
+    // What the last attempt got: the response to hand back, or its failure.
+    let mut last: Option<Result<Raw, Failed>> = None;
     loop {
-        n += 1;
-        if is_aborted(signal) {
-            return failure_object(Failed::fatal(Kind::Aborted), n - 1);
-        }
-        let remaining = policy.deadline_ms - (now() - started);
-        if remaining <= 0.0 {
-            return failure_object(Failed::fatal(Kind::Deadline), n - 1);
-        }
-        let t0 = now();
-        let budget = timeout.min(remaining).ceil();
-        let result = attempt(
-            &req,
-            budget,
-            policy.max_response_bytes,
-            signal,
-            classify.as_ref(),
-        )
-        .await;
-        let (outcome, status, retry_after) = match &result {
-            Ok(raw) if (200..300).contains(&raw.status) => (None, raw.status, None),
-            Ok(raw) => (Some("status"), raw.status, raw.header("retry-after")),
-            Err(f) => (f.outcome.as_deref(), 0, None),
-        };
-        let delay = outcome.map_or(-1.0, |outcome| {
-            engine.retry_delay(
-                op,
-                n,
-                outcome,
-                status,
-                retry_after,
-                now() - started,
-                now(),
-                js_sys::Math::random(),
-            )
-        });
-        if let Some(f) = &on_attempt {
-            let event = Object::new();
-            set(&event, "attempt", &JsValue::from(n));
-            let status = result.as_ref().map_or(JsValue::NULL, |r| r.status.into());
-            set(&event, "status", &status);
-            let failure = result
-                .as_ref()
-                .err()
-                .map_or(JsValue::NULL, |f| f.kind.name().into());
-            set(&event, "failure", &failure);
-            if let Err(f) = &result {
-                set(&event, "ms", &JsValue::from(f.ms));
-                set(&event, "cause", &f.cause);
+        match call.next(since(origin)) {
+            Step::Send { attempt: n, budget } => {
+                let t0 = now();
+                let result = if is_aborted(signal) {
+                    Err(Failed::of(Failure::Aborted))
+                } else {
+                    let ms = (budget.as_secs_f64() * 1000.0).ceil();
+                    attempt(&req, ms, max_bytes, signal, classify.as_ref()).await
+                };
+                let clock = Clock::new(
+                    since(origin),
+                    UNIX_EPOCH + Duration::from_millis(now() as u64),
+                    js_sys::Math::random(),
+                );
+                match &result {
+                    Ok(raw) => call.on_response(raw.status, raw.header("retry-after"), clock),
+                    Err(failed) => call.on_failure(failed.kind, clock),
+                }
+                if let Some(f) = &on_attempt {
+                    // What follows, for the logger: a wait (its length), or -1 for none.
+                    let delay = match call.next(clock.now) {
+                        Step::Wait { until } => {
+                            until.saturating_sub(clock.now).as_secs_f64() * 1000.0
+                        }
+                        Step::Send { .. } => 0.0,
+                        _ => -1.0,
+                    };
+                    report(f, n, &result, now() - t0, delay);
+                }
+                last = Some(result);
             }
-            set(&event, "durationMs", &JsValue::from(now() - t0));
-            set(&event, "delayMs", &JsValue::from(delay));
-            let _ = f.call1(&JsValue::NULL, &event);
-        }
-        if delay < 0.0 {
-            return match result {
-                Ok(raw) => response_object(raw, n),
-                Err(failed) => failure_object(failed, n),
-            };
-        }
-        if !sleep(delay, signal).await {
-            return failure_object(Failed::fatal(Kind::Aborted), n);
+            Step::Wait { until } => {
+                let ms = until.saturating_sub(since(origin)).as_secs_f64() * 1000.0;
+                if !sleep(ms, signal).await {
+                    return failure_object(Failed::of(Failure::Aborted), call.attempts());
+                }
+            }
+            Step::Done(end) => {
+                let attempts = call.attempts();
+                return match (end, last) {
+                    (End::Response, Some(Ok(raw))) => response_object(raw, attempts),
+                    (End::Failed(Failure::Deadline), _) | (_, None) => {
+                        failure_object(Failed::of(Failure::Deadline), attempts)
+                    }
+                    (_, Some(Err(failed))) => failure_object(failed, attempts),
+                    (_, Some(Ok(raw))) => response_object(raw, attempts),
+                };
+            }
+            _ => return failure_object(Failed::of(Failure::Fatal), call.attempts()),
         }
     }
+}
+
+/// Tells `on_attempt` how attempt `n` went: `{ attempt, status, failure, ms, cause, durationMs,
+/// delayMs }`.
+fn report(f: &Function, n: u32, result: &Result<Raw, Failed>, duration_ms: f64, delay_ms: f64) {
+    let event = Object::new();
+    set(&event, "attempt", &JsValue::from(n));
+    let status = result.as_ref().map_or(JsValue::NULL, |r| r.status.into());
+    set(&event, "status", &status);
+    let failure = result
+        .as_ref()
+        .err()
+        .map_or(JsValue::NULL, |f| f.kind.name().into());
+    set(&event, "failure", &failure);
+    if let Err(f) = result {
+        set(&event, "ms", &JsValue::from(f.ms));
+        set(&event, "cause", &f.cause);
+    }
+    set(&event, "durationMs", &JsValue::from(duration_ms));
+    set(&event, "delayMs", &JsValue::from(delay_ms));
+    let _ = f.call1(&JsValue::NULL, &event);
 }
 
 fn failure_object(failed: Failed, attempts: u32) -> JsValue {

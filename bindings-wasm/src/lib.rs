@@ -1,6 +1,6 @@
 //! The wasm-bindgen binding: exposes [`conversations_core::engine::Engine`] to JS as the `Engine`
 //! class of `npm/ENGINE.md`, plus `execute`, which performs a whole call — attempts over fetch
-//! (gloo-net), waits on the platform's timers, the caller's AbortSignal — with every decision
+//! (web-sys), waits on the platform's timers, the caller's AbortSignal — with every decision
 //! taken by core's policy. Type conversion and I/O only.
 
 mod io;
@@ -13,7 +13,8 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
     // SAFETY: wasm32-unknown-unknown without the atomics feature has exactly one thread.
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
-use conversations_core::engine::{Engine, EngineConfig, ErrorInfo};
+use conversations_core::call::Failure;
+use conversations_core::engine::{Engine, EngineConfig, ErrorInfo, Next};
 use conversations_core::Error;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -127,6 +128,9 @@ impl WasmEngine {
             "maxResponseBytes",
             &JsValue::from(p.max_response_bytes),
         );
+        set(&obj, "budgetMs", &JsValue::from(p.budget_ms));
+        set(&obj, "successMin", &JsValue::from(p.success_min));
+        set(&obj, "successMax", &JsValue::from(p.success_max));
         obj.into()
     }
 
@@ -157,30 +161,35 @@ impl WasmEngine {
             .decode(op, u16::try_from(status).unwrap_or(0), body)
     }
 
-    /// The delay in ms before the next attempt, or -1.
-    #[wasm_bindgen(js_name = retryDelay)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn retry_delay(
-        &self,
-        op: &str,
-        attempt: u32,
-        outcome: &str,
-        status: u32,
-        retry_after: Option<String>,
-        elapsed_ms: f64,
-        now_ms: f64,
-        random: f64,
-    ) -> f64 {
-        self.inner.retry_delay(
-            op,
-            attempt,
-            outcome,
-            u16::try_from(status).unwrap_or(0),
-            retry_after.as_deref(),
-            elapsed_ms,
-            now_ms,
-            random,
-        )
+    /// The first attempt's budget in ms, for a call with its own per-attempt timeout (see
+    /// `Engine::budget`); `policy().budgetMs` is the one for calls without.
+    pub fn budget(&self, timeout_ms: Option<f64>) -> f64 {
+        self.inner.budget(timeout_ms)
+    }
+
+    /// After an attempt that did not end the call well (ENGINE.md, `after`): `{ delayMs,
+    /// budgetMs, end: null }` to retry, or `{ delayMs: -1, end }` when the call is over.
+    pub fn after(&self, report: &JsValue) -> JsValue {
+        let get = |key: &str| js_sys::Reflect::get(report, &JsValue::from_str(key)).ok();
+        let number = |key: &str| get(key).and_then(|v| v.as_f64());
+        let text = |key: &str| get(key).and_then(|v| v.as_string());
+        let obj = js_sys::Object::new();
+        match self.inner.after_js(number, text) {
+            Next::Retry {
+                delay_ms,
+                budget_ms,
+            } => {
+                set(&obj, "delayMs", &JsValue::from(delay_ms));
+                set(&obj, "budgetMs", &JsValue::from(budget_ms));
+                set(&obj, "end", &JsValue::NULL);
+            }
+            Next::Stop(end) => {
+                set(&obj, "delayMs", &JsValue::from(-1.0));
+                set(&obj, "end", &JsValue::from_str(end.name()));
+            }
+            _ => set(&obj, "end", &JsValue::from_str(Failure::Fatal.name())),
+        }
+        obj.into()
     }
 
     /// Performs a whole call over fetch: builds the request, runs attempts with the per-attempt
@@ -188,13 +197,14 @@ impl WasmEngine {
     /// rejects) to one of
     /// - `{ status, headers, body: Uint8Array, attempts }`: the final response, for `decode`;
     /// - `{ error }`: invalid input (`ErrorInfo`), before any request;
-    /// - `{ failure, ms, cause, attempts }`: no usable response, `failure` being `timeout` (the
-    ///   attempt budget `ms` ran out), `deadline`, `aborted`, `too_large`, `redirect` (a browser
-    ///   cannot read it) or `network` (`cause`: what fetch rejected with).
+    /// - `{ failure, ms, cause, attempts }`: no usable response, `failure` being one of core's
+    ///   failure kinds (`failureKinds()`): `timeout` (the attempt budget `ms` ran out),
+    ///   `deadline`, `aborted`, `too_large`, `redirect` (a browser cannot read it), or `refused`,
+    ///   `reset`, `fatal` for a fetch rejection (`cause`: what fetch rejected with).
     ///
     /// `onAttempt`, if given, is called after each attempt with `{ attempt, status, failure, ms,
     /// cause, durationMs, delayMs }` (never any header; `delayMs` -1 when no retry follows). `classify`, if given, maps a fetch rejection to
-    /// the retry outcome `refused`, `reset` or `fatal`; without it every network failure is a
+    /// the failure kind `refused`, `reset` or `fatal`; without it every network failure is a
     /// `reset` (fetch in a browser cannot tell a refused connection from a reset). `passthrough`
     /// sends the body as given, as in `request`.
     #[allow(clippy::too_many_arguments)]
@@ -239,5 +249,17 @@ impl WasmEngine {
         now_ms: f64,
     ) -> String {
         conversations_core::callback::parse_to_json(date.as_deref(), body, max_age_ms, now_ms)
+    }
+
+    /// The failure kinds' names, in the order of their ids (`conversations_core::call::Failure`).
+    #[wasm_bindgen(js_name = failureKinds)]
+    pub fn failure_kinds() -> js_sys::Array {
+        // Built by hand: a `Vec<String>` return links wasm-bindgen's vector glue (about 300
+        // bytes gzipped) for this one list.
+        let names = js_sys::Array::new();
+        for failure in Failure::ALL {
+            names.push(&JsValue::from_str(failure.name()));
+        }
+        names
     }
 }

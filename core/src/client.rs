@@ -1,8 +1,9 @@
 //! A ready async client for Rust programs (feature `client`): core's request building, decoding
 //! and retry policy driven over reqwest (rustls, keep-alive) and tokio timers.
 
+use crate::call::{Call, Clock, End, Failure, Step};
 use crate::config::Config;
-use crate::decode::{decode_as, decode_text, is_success};
+use crate::decode::{decode_as, decode_text};
 use crate::error::Error;
 use crate::models::{
     AppUser, BaseMessage, ConfigureAccountRequest, ConfigureAccountResponse,
@@ -11,7 +12,6 @@ use crate::models::{
 };
 use crate::operation::{Method, Operation};
 use crate::request::{build_target, header, request_headers, Body};
-use crate::retry::Outcome;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
 use std::sync::Arc;
@@ -59,15 +59,6 @@ impl fmt::Debug for Client {
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
-}
-
-/// How an attempt that did not succeed ended.
-enum Failure {
-    /// A non-2xx response, with its Retry-After header.
-    Response(RawResponse, Option<String>),
-    /// No usable response: how it failed (`None`: not worth retrying), and the error to report
-    /// if it is the last attempt.
-    Transport(Option<Outcome<'static>>, Error),
 }
 
 /// A response as received: status, headers and the raw body.
@@ -408,58 +399,43 @@ impl Client {
         let (url, body) = build_target(&self.config, op, id, body)?;
         let url = reqwest::Url::parse(&url)
             .map_err(|e| Error::invalid_input("base_url", format!("invalid request URL: {e}")))?;
-        let started = Instant::now();
-        let deadline = self.config.deadline();
-        let mut attempt = 0;
+        // core's call machine decides; this loop only sends, sleeps and reports back.
+        let origin = Instant::now();
+        let clock = || Clock::new(origin.elapsed(), SystemTime::now(), (self.jitter)());
+        let mut call = Call::start(op, &self.config, origin.elapsed());
+        // What the last attempt got: the response to decode, or the error to report.
+        let mut last = None;
         loop {
-            attempt += 1;
-            let remaining = deadline.saturating_sub(started.elapsed());
-            if remaining.is_zero() {
-                return Err(deadline_error(deadline));
-            }
-            let per_attempt = self.config.timeout().min(remaining);
-            let result =
-                match tokio::time::timeout(per_attempt, self.attempt(op, &url, &body)).await {
-                    Ok(result) => result,
-                    Err(_) if per_attempt < self.config.timeout() => {
-                        Err((Some(Outcome::Timeout), deadline_error(deadline)))
+            match call.next(origin.elapsed()) {
+                Step::Send { budget, .. } => {
+                    match tokio::time::timeout(budget, self.attempt(op, &url, &body)).await {
+                        Ok(Ok((raw, retry_after))) => {
+                            call.on_response(raw.status, retry_after.as_deref(), clock());
+                            last = Some(Ok(raw));
+                        }
+                        Ok(Err((failure, error))) => {
+                            call.on_failure(failure, clock());
+                            last = Some(Err(error));
+                        }
+                        Err(_) => {
+                            call.on_failure(Failure::Timeout, clock());
+                            last = Some(Err(Error::timeout(format!(
+                                "the request timed out after {} ms",
+                                budget.as_millis()
+                            ))));
+                        }
                     }
-                    Err(_) => Err((
-                        Some(Outcome::Timeout),
-                        Error::timeout(format!(
-                            "the request timed out after {} ms",
-                            per_attempt.as_millis()
-                        )),
-                    )),
-                };
-            let failure = match result {
-                Ok((raw, _)) if is_success(raw.status) => return Ok(raw),
-                Ok((raw, retry_after)) => Failure::Response(raw, retry_after),
-                Err((outcome, error)) => Failure::Transport(outcome, error),
-            };
-            let outcome = match &failure {
-                Failure::Response(raw, retry_after) => Some(Outcome::Status {
-                    status: raw.status,
-                    retry_after: retry_after.as_deref(),
-                }),
-                Failure::Transport(outcome, _) => *outcome,
-            };
-            let delay = outcome.and_then(|outcome| {
-                self.config.retry().delay(
-                    op,
-                    attempt,
-                    outcome,
-                    started.elapsed(),
-                    deadline,
-                    SystemTime::now(),
-                    (self.jitter)(),
-                )
-            });
-            match (delay, failure) {
-                (Some(wait), _) => tokio::time::sleep(wait).await,
-                // A final non-2xx response is decoded by the caller into the documented error.
-                (None, Failure::Response(raw, _)) => return Ok(raw),
-                (None, Failure::Transport(_, error)) => return Err(error),
+                }
+                Step::Wait { until } => {
+                    tokio::time::sleep(until.saturating_sub(origin.elapsed())).await
+                }
+                Step::Done(End::Failed(Failure::Deadline)) => {
+                    return Err(deadline_error(self.config.deadline()))
+                }
+                // Done before any attempt ended can only be the deadline's doing.
+                Step::Done(_) => {
+                    return last.unwrap_or_else(|| Err(deadline_error(self.config.deadline())))
+                }
             }
         }
     }
@@ -470,18 +446,27 @@ impl Client {
         op: Operation,
         url: &reqwest::Url,
         body: &Option<String>,
-    ) -> Result<(RawResponse, Option<String>), (Option<Outcome<'static>>, Error)> {
-        let method = match op.spec().method {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-        };
+    ) -> Result<(RawResponse, Option<String>), (Failure, Error)> {
+        // core names the method; reqwest knows every name the operation table uses.
+        let method =
+            reqwest::Method::from_bytes(op.spec().method.as_str().as_bytes()).map_err(|_| {
+                (
+                    Failure::Fatal,
+                    Error::invalid_input("operation", "unknown method"),
+                )
+            })?;
         let headers = Operation::ALL
             .iter()
             .position(|&o| o == op)
             .and_then(|i| self.headers.get(i))
-            .ok_or_else(|| (None, Error::invalid_input("operation", "unknown operation")))?
+            .ok_or_else(|| {
+                (
+                    Failure::Fatal,
+                    Error::invalid_input("operation", "unknown operation"),
+                )
+            })?
             .as_ref()
-            .map_err(|e| (None, Error::invalid_input("config", e.clone())))?;
+            .map_err(|e| (Failure::Fatal, Error::invalid_input("config", e.clone())))?;
         let mut request = reqwest::Request::new(method, url.clone());
         *request.headers_mut() = headers.clone();
         if let Some(body) = body {
@@ -499,7 +484,7 @@ impl Client {
             .content_length()
             .is_some_and(|len| len > cap as u64)
         {
-            return Err((None, Error::too_large(status, cap)));
+            return Err((Failure::TooLarge, Error::too_large(status, cap)));
         }
         let headers = response
             .headers()
@@ -519,7 +504,7 @@ impl Client {
             if is_bad_encoding(&e) {
                 let message = "response body does not decode with its content-encoding";
                 (
-                    None,
+                    Failure::Fatal,
                     Error::decode(status, message, Vec::new()).with_source(e),
                 )
             } else {
@@ -528,7 +513,7 @@ impl Client {
         };
         while let Some(chunk) = response.chunk().await.map_err(undecodable)? {
             if body.len() + chunk.len() > cap {
-                return Err((None, Error::too_large(status, cap)));
+                return Err((Failure::TooLarge, Error::too_large(status, cap)));
             }
             body.extend_from_slice(&chunk);
         }
@@ -571,21 +556,18 @@ fn deadline_error(deadline: Duration) -> Error {
 }
 
 /// Sorts a reqwest failure: a connect failure proves the request never left.
-fn classify(e: reqwest::Error) -> (Option<Outcome<'static>>, Error) {
+fn classify(e: reqwest::Error) -> (Failure, Error) {
     if e.is_connect() {
         let what = describe_connect(&e);
-        (
-            Some(Outcome::Refused),
-            Error::transport(what).with_source(e),
-        )
+        (Failure::Refused, Error::transport(what).with_source(e))
     } else if e.is_timeout() {
         (
-            Some(Outcome::Timeout),
+            Failure::Timeout,
             Error::timeout("the request timed out").with_source(e),
         )
     } else {
         (
-            Some(Outcome::Reset),
+            Failure::Reset,
             Error::transport("the connection failed after the request was sent (reset or closed)")
                 .with_source(e),
         )

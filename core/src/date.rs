@@ -1,5 +1,7 @@
-//! HTTP dates (RFC 9110 §5.6.7: IMF-fixdate and the obsolete RFC 850 and asctime forms), read
-//! from `Retry-After` and a callback's `Date` header.
+//! The calendar (days since 1970-01-01 to and from a proleptic Gregorian date, Howard Hinnant's
+//! algorithms: the one copy in the repository, the sandbox's timestamps use it too) and HTTP
+//! dates (RFC 9110 §5.6.7: IMF-fixdate and the obsolete RFC 850 and asctime forms), read from
+//! `Retry-After` and a callback's `Date` header.
 //!
 //! Hand-written rather than through the `httpdate` crate, which accepts exactly the same texts
 //! (the tests below compare the two on valid and mangled dates): its parser and the
@@ -51,18 +53,41 @@ pub(crate) fn parse_http_date(s: &str) -> Option<SystemTime> {
     {
         return None;
     }
-    // Days since 1970-01-01 (the civil-from-days inverse: years from March, so a leap day is
-    // the last day of its year).
-    let y = u64::from(if mon <= 2 { year - 1 } else { year });
-    let march = u64::from((mon + 9) % 12);
-    let day_of_year = (153 * march + 2) / 5 + u64::from(day) - 1;
-    let days = y * 365 + y / 4 - y / 100 + y / 400 + day_of_year - 719_468;
+    // The year is 1970 or later: the day count is not negative.
+    let days = days_from_civil(i64::from(year), mon, day) as u64;
     // 1970-01-01 was a Thursday (3, counting from Monday).
     if (days + 3) % 7 != wday as u64 {
         return None;
     }
     let secs = days * 86_400 + u64::from(hour * 3600 + min * 60 + sec);
     Some(UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+/// Days since 1970-01-01 of the proleptic Gregorian date `year`-`month`-`day` (month 1–12;
+/// the day is not checked against the month). Years count from March, so a leap day is the last
+/// day of its year.
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let doy = (153 * i64::from((month + 9) % 12) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The proleptic Gregorian date `(year, month 1–12, day)` that is `days` days after 1970-01-01
+/// (negative: before): the inverse of [`days_from_civil`].
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400;
+    (if month <= 2 { year + 1 } else { year }, month, day)
 }
 
 /// `Sun, 06 Nov 1994 08:49:37 GMT`
@@ -188,6 +213,18 @@ mod tests {
         };
         let asctime = format!("{wd} {mon} {spaced} {time} {year}");
         [imf, rfc850, asctime]
+    }
+
+    #[test]
+    fn the_calendar_round_trips_and_knows_its_leap_days() {
+        for days in (-800_000..3_000_000).step_by(7) {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
+        }
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        assert_eq!(days_from_civil(2017, 12, 12), 17_512);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! (napi for Node, wasm-bindgen for browsers) is only type conversion plus I/O. The interface is
 //! specified for JS callers in `npm/ENGINE.md` and exercised by the conformance vectors.
 
+use crate::call::{Call, Clock, End, Failure, Step};
 use crate::config::Config;
 use crate::decode::{decode, transcode, Output};
 use crate::error::Error;
@@ -10,7 +11,6 @@ use crate::operation::Js;
 use crate::operation::Method;
 use crate::operation::Operation;
 use crate::request::{build_target_for, request_headers, Body, HttpRequest};
-use crate::retry::Outcome;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -56,6 +56,52 @@ pub struct Policy {
     pub max_retries: u32,
     /// Response size cap in bytes.
     pub max_response_bytes: f64,
+    /// The first attempt's budget in ms (see [`Engine::budget`]).
+    pub budget_ms: f64,
+    /// The lowest status that is a success (the JS layer hands those to a surface's own parser).
+    pub success_min: u16,
+    /// The highest status that is a success.
+    pub success_max: u16,
+}
+
+/// What one attempt of a call the JS pipeline drives came to, for [`Engine::after`]: the JS
+/// layer keeps no call machine, only these numbers between engine calls.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Report<'a> {
+    /// The attempt's number (1 for the first).
+    pub attempt: u32,
+    /// The budget the attempt was sent with, in ms (from [`Engine::budget`] or [`Next::Retry`]).
+    pub budget_ms: f64,
+    /// The call's own per-attempt timeout in ms, when it has one (else the configured one).
+    pub timeout_ms: Option<f64>,
+    /// The time since the call started, in ms.
+    pub elapsed_ms: f64,
+    /// The wall clock in ms since the epoch (for an HTTP-date `Retry-After`).
+    pub now_ms: f64,
+    /// A number in `[0, 1)` for retry jitter.
+    pub random: f64,
+    /// The response's status when one arrived (its body decoded to an error).
+    pub status: Option<u16>,
+    /// The response's `Retry-After` header.
+    pub retry_after: Option<&'a str>,
+    /// How the attempt failed when no response arrived.
+    pub failure: Option<Failure>,
+}
+
+/// What the JS pipeline does after an attempt that did not end the call well.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum Next {
+    /// Wait `delay_ms`, then send attempt number `attempt + 1` with `budget_ms`.
+    Retry {
+        /// The wait before the next attempt.
+        delay_ms: f64,
+        /// The next attempt's budget, counted from the end of the wait.
+        budget_ms: f64,
+    },
+    /// The call is over.
+    Stop(End),
 }
 
 /// An error as the engine interface reports it.
@@ -212,6 +258,99 @@ impl Engine {
             deadline_ms: self.config.deadline().as_secs_f64() * 1000.0,
             max_retries: self.config.retry().max_retries,
             max_response_bytes: self.config.max_response_bytes() as f64,
+            budget_ms: self.budget(None),
+            success_min: *crate::call::SUCCESS.start(),
+            success_max: *crate::call::SUCCESS.end(),
+        }
+    }
+
+    /// A call of `op` as core's call machine, started at instant zero, with its own per-attempt
+    /// timeout in ms, if any (the wasm binding's `execute` drives one).
+    pub fn call(&self, op: Operation, timeout_ms: Option<f64>) -> Call {
+        let call = Call::start(op, &self.config, Duration::ZERO);
+        match timeout_ms {
+            Some(ms) => call.with_timeout(millis(ms)),
+            None => call,
+        }
+    }
+
+    /// The first attempt's budget in ms for a call whose own per-attempt timeout is `timeout_ms`
+    /// (`None`: the configured one); every later budget comes from [`Engine::after`]. The same
+    /// for every operation: what differs between them is only what happens after an attempt.
+    pub fn budget(&self, timeout_ms: Option<f64>) -> f64 {
+        match self
+            .call(Operation::GetAppUsers, timeout_ms)
+            .next(Duration::ZERO)
+        {
+            Step::Send { budget, .. } => as_ms(budget),
+            _ => -1.0,
+        }
+    }
+
+    /// [`Engine::after`] for the report object of the engine interface (`npm/ENGINE.md`, `after`:
+    /// `{ op, attempt, budgetMs, timeoutMs, elapsedMs, nowMs, random, status, retryAfter,
+    /// failure }`), read through the binding's accessors: `number` and `text` give a field's
+    /// value, `None` when it is absent, null or of another type. The field names live here only.
+    pub fn after_js(
+        &self,
+        number: impl Fn(&str) -> Option<f64>,
+        text: impl Fn(&str) -> Option<String>,
+    ) -> Next {
+        let retry_after = text("retryAfter");
+        let mut report = Report {
+            attempt: number("attempt").map_or(0, |n| n as u32),
+            budget_ms: number("budgetMs").unwrap_or(0.0),
+            timeout_ms: number("timeoutMs"),
+            elapsed_ms: number("elapsedMs").unwrap_or(0.0),
+            now_ms: number("nowMs").unwrap_or(0.0),
+            random: number("random").unwrap_or(0.0),
+            status: number("status").map(|s| u16::try_from(s as u32).unwrap_or(0)),
+            retry_after: retry_after.as_deref(),
+            failure: None,
+        };
+        // An unknown name is a failure core does not retry.
+        report.failure = text("failure").map(|n| Failure::from_name(&n).unwrap_or(Failure::Fatal));
+        self.after(&text("op").unwrap_or_default(), &report)
+    }
+
+    /// The decision after an attempt of `op` that did not end the call well (a response that
+    /// decoded to an error, or a failure): core's call machine, resumed from what `report` says.
+    /// An unknown operation, or a report with neither a status nor a failure, stops the call.
+    pub fn after(&self, op: &str, report: &Report<'_>) -> Next {
+        let Some(op) = Operation::from_id(op) else {
+            return Next::Stop(End::Failed(Failure::Fatal));
+        };
+        let mut call = self
+            .call(op, report.timeout_ms)
+            .resume(report.attempt, millis(report.budget_ms));
+        let clock = Clock::new(
+            millis(report.elapsed_ms),
+            UNIX_EPOCH + millis(report.now_ms),
+            report.random,
+        );
+        match (report.status, report.failure) {
+            (Some(status), _) => call.on_response(status, report.retry_after, clock),
+            (None, Some(failure)) => call.on_failure(failure, clock),
+            (None, None) => call.on_failure(Failure::Fatal, clock),
+        }
+        let until = match call.next(clock.now) {
+            Step::Wait { until } => until,
+            Step::Done(end) => return Next::Stop(end),
+            // A retry without a wait (zero jitter): the next attempt starts now.
+            Step::Send { budget, .. } => {
+                return Next::Retry {
+                    delay_ms: 0.0,
+                    budget_ms: as_ms(budget),
+                }
+            }
+        };
+        match call.next(until) {
+            Step::Send { budget, .. } => Next::Retry {
+                delay_ms: as_ms(until.saturating_sub(clock.now)),
+                budget_ms: as_ms(budget),
+            },
+            Step::Done(end) => Next::Stop(end),
+            Step::Wait { .. } => Next::Stop(End::Failed(Failure::Fatal)),
         }
     }
 
@@ -373,40 +512,6 @@ impl Engine {
             Err(err) => envelope("error", 256, |out| ErrorInfo::from(&err).write_json(out)),
         }
     }
-
-    /// The retry decision after a failed attempt: the delay in ms, or -1 for "do not retry".
-    /// An unknown operation or outcome name gives -1.
-    #[allow(clippy::too_many_arguments)]
-    pub fn retry_delay(
-        &self,
-        op: &str,
-        attempt: u32,
-        outcome: &str,
-        status: u16,
-        retry_after: Option<&str>,
-        elapsed_ms: f64,
-        now_ms: f64,
-        random: f64,
-    ) -> f64 {
-        let (Some(op), Some(outcome)) = (
-            Operation::from_id(op),
-            Outcome::from_name(outcome, status, retry_after),
-        ) else {
-            return -1.0;
-        };
-        self.config
-            .retry()
-            .delay(
-                op,
-                attempt,
-                outcome,
-                millis(elapsed_ms),
-                self.config.deadline(),
-                UNIX_EPOCH + millis(now_ms),
-                random,
-            )
-            .map_or(-1.0, |d| d.as_secs_f64() * 1000.0)
-    }
 }
 
 /// The current wall clock in ms since the epoch (for callers outside JS).
@@ -416,8 +521,13 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
+fn as_ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// `ms` as a duration: NaN and anything not positive are zero, infinity the longest (1e15 ms).
 fn millis(ms: f64) -> Duration {
-    if ms.is_finite() && ms > 0.0 {
+    if ms > 0.0 {
         Duration::from_secs_f64(ms.min(1e15) / 1000.0)
     } else {
         Duration::ZERO

@@ -26,9 +26,10 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod body;
+pub mod call;
 pub mod callback;
 pub mod config;
-mod date;
+pub mod date;
 pub mod decode;
 pub mod engine;
 pub mod error;

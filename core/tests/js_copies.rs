@@ -277,11 +277,11 @@ fn engine_option_keys_agree_across_core_wasm_and_js() {
         "bindings-wasm/src/lib.rs's config keys vs core's EngineConfig"
     );
 
-    // npm/lib/client.js maps client options onto engine keys (ENGINE_KEYS' values).
-    let js_src = npm_file("lib/client.js");
+    // npm/lib/options.js maps client options onto engine keys (ENGINE_KEYS' values).
+    let js_src = npm_file("lib/options.js");
     let start = js_src
         .find("const ENGINE_KEYS = {")
-        .expect("client.js has ENGINE_KEYS");
+        .expect("options.js has ENGINE_KEYS");
     let block = &js_src[start..];
     let block = &block[..block.find("};").expect("ENGINE_KEYS ends")];
     let mut js: BTreeSet<String> = block
@@ -305,6 +305,38 @@ fn engine_option_keys_agree_across_core_wasm_and_js() {
     );
     assert_eq!(
         js, core,
-        "npm/lib/client.js's ENGINE_KEYS and npm/lib/options.js's MODERN_ENGINE vs core's EngineConfig"
+        "npm/lib/options.js's ENGINE_KEYS and MODERN_ENGINE vs core's EngineConfig"
     );
+}
+
+#[test]
+fn failure_kinds_agree_between_core_and_js() {
+    // npm/lib/failure.js: `const KINDS = Object.freeze(['refused', ...]);`, in core's id order.
+    let src = npm_file("lib/failure.js");
+    let start = src
+        .find("const KINDS = Object.freeze([")
+        .expect("failure.js has KINDS");
+    let block = &src[start..];
+    let block = &block[block.find('[').unwrap_or(0) + 1..block.find("])").expect("KINDS ends")];
+    let js: Vec<&str> = block
+        .split(',')
+        .map(|k| k.trim().trim_matches('\''))
+        .filter(|k| !k.is_empty())
+        .collect();
+    let core: Vec<&str> = conversations_core::call::Failure::ALL
+        .iter()
+        .map(|f| f.name())
+        .collect();
+    assert_eq!(
+        js, core,
+        "npm/lib/failure.js's KINDS vs core's call::Failure::ALL"
+    );
+    // transport-engine.js words every kind execute can report, by name.
+    let words = npm_file("lib/transport-engine.js");
+    for kind in ["timeout", "deadline", "aborted", "too_large", "redirect"] {
+        assert!(
+            words.contains(&format!("case '{kind}':")),
+            "npm/lib/transport-engine.js has no case for failure kind {kind}"
+        );
+    }
 }

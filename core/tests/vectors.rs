@@ -2,7 +2,8 @@
 //! in Node (native and wasm) and in Chromium; a case this runner cannot run fails the test.
 
 use base64::Engine as _;
-use conversations_core::engine::{Engine, ErrorInfo};
+use conversations_core::call::Failure;
+use conversations_core::engine::{Engine, ErrorInfo, Next, Report};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -111,16 +112,30 @@ fn run_case(file_config: &Value, case: &Value) -> Result<(), String> {
         }
         Some("retry") => {
             let num = |k: &str| case[k].as_f64().ok_or(format!("{name}: {k} missing"));
-            let delay = engine.retry_delay(
-                op,
-                num("attempt")? as u32,
-                case["outcome"].as_str().ok_or(format!("{name}: outcome"))?,
-                num("status")? as u16,
-                case["retryAfter"].as_str(),
-                num("elapsedMs")?,
-                num("nowMs")?,
-                num("random")?,
-            );
+            // The JS pipeline's question after an attempt, with the attempt sent on the full
+            // per-attempt timeout (so no deadline cut it short).
+            let mut report = Report::default();
+            report.attempt = num("attempt")? as u32;
+            report.budget_ms = engine.policy().timeout_ms;
+            report.elapsed_ms = num("elapsedMs")?;
+            report.now_ms = num("nowMs")?;
+            report.random = num("random")?;
+            match case["outcome"].as_str().ok_or(format!("{name}: outcome"))? {
+                "status" => {
+                    report.status = Some(num("status")? as u16);
+                    report.retry_after = case["retryAfter"].as_str();
+                }
+                kind => {
+                    report.failure = Some(
+                        Failure::from_name(kind)
+                            .ok_or(format!("{name}: unknown outcome {kind}"))?,
+                    )
+                }
+            }
+            let delay = match engine.after(op, &report) {
+                Next::Retry { delay_ms, .. } => delay_ms,
+                _ => -1.0,
+            };
             let expected = num("delayMs")?;
             if (delay - expected).abs() > 0.001 {
                 return Err(format!("{name}: expected delay {expected}, got {delay}"));

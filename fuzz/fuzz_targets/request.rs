@@ -3,7 +3,8 @@
 //! built request must be well-formed (absolute http(s) URL, header values without controls).
 #![no_main]
 
-use conversations_core::engine::Engine;
+use conversations_core::call::Failure;
+use conversations_core::engine::{Engine, Next, Report};
 use conversations_core::Operation;
 use libfuzzer_sys::fuzz_target;
 
@@ -30,7 +31,22 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let n = data.len() as f64;
-    for outcome in ["status", "refused", "timeout", "reset", "bogus"] {
-        let _ = engine.retry_delay(op.id(), selector as u32, outcome, data.len() as u16, retry_after, n * 7.0, n * 1e9, n.fract());
+    for kind in ["status", "refused", "reset", "timeout", "aborted", "too_large", "redirect", "fatal", "deadline", "bogus"] {
+        let mut report = Report::default();
+        report.attempt = selector as u32;
+        report.budget_ms = n * 3.0;
+        report.timeout_ms = (selector % 2 == 0).then_some(n);
+        report.elapsed_ms = n * 7.0;
+        report.now_ms = n * 1e9;
+        report.random = n.fract();
+        report.retry_after = retry_after;
+        if kind == "status" {
+            report.status = Some(data.len() as u16);
+        } else {
+            report.failure = Failure::from_name(kind);
+        }
+        if let Next::Retry { delay_ms, budget_ms } = engine.after(op.id(), &report) {
+            assert!(delay_ms >= 0.0 && budget_ms > 0.0, "a retry needs a wait and a budget");
+        }
     }
 });

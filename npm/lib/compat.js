@@ -7,7 +7,8 @@
 // are JSON.parsed here as the original did, and errors come from the engine's decode.
 
 const { defaultBaseUrl } = require('./engine');
-const { checkOptions, createState, perform } = require('./client');
+const { checkOptions } = require('./options');
+const { createState, perform } = require('./pipeline');
 const { invalidInput, fromInfo } = require('./errors');
 const { models, wireBody, mapResult } = require('./models');
 

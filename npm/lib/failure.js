@@ -1,16 +1,22 @@
 'use strict';
 
-// How the I/O layers report a failed attempt to the pipeline: the engine's retry outcome
-// ('refused' | 'timeout' | 'reset', or 'aborted' / 'fatal' which are never retried) plus the
-// error to surface if the pipeline gives up. Node error codes are mapped here, once, for both
-// transports.
+// How the I/O layers report a failed attempt to the pipeline: one of core's failure kinds
+// (KINDS; the engine decides what follows each, ENGINE.md `after`) plus the error to surface if
+// the call ends there. Node error codes are mapped here, once, for both transports.
 
 const { ConnectionError, TimeoutError, AbortError, DecodeError } = require('./errors');
 
+/**
+ * core's failure kinds (conversations_core::call::Failure), in the order of their ids: the
+ * engine's `failureKinds()`. core/tests/js_copies.rs and npm/test/failure-kinds.test.js fail
+ * when the two lists differ.
+ */
+const KINDS = Object.freeze(['refused', 'reset', 'timeout', 'aborted', 'too_large', 'redirect', 'fatal', 'deadline']);
+
 class Failure {
-  /** @param {'refused' | 'timeout' | 'reset' | 'aborted' | 'fatal'} outcome @param {Error} error */
-  constructor(outcome, error) {
-    this.outcome = outcome;
+  /** @param {'refused' | 'reset' | 'timeout' | 'aborted' | 'too_large' | 'fatal'} kind @param {Error} error */
+  constructor(kind, error) {
+    this.kind = kind;
     this.error = error;
     /** When the attempt started (performance.now()), for transports that report it. */
     this.started = -1;
@@ -34,11 +40,11 @@ function aborted(method, url, reason) {
 
 // A response did arrive: like core (Rust client, wasm) this is a `decode` error with its status.
 function tooLarge(method, url, max, status) {
-  return new Failure('fatal', new DecodeError(`${describe(method, url)}: response body exceeds the ${max}-byte limit`, { code: 'decode', status }));
+  return new Failure('too_large', new DecodeError(`${describe(method, url)}: response body exceeds the ${max}-byte limit`, { code: 'decode', status }));
 }
 
 /**
- * Maps a Node (or fetch) network error to an outcome and a ConnectionError keeping it as `cause`.
+ * Maps a Node (or fetch) network error to a failure kind and a ConnectionError keeping it as `cause`.
  * @param {any} err
  */
 function fromNetworkError(method, url, err) {
@@ -46,27 +52,27 @@ function fromNetworkError(method, url, err) {
   // error is what the caller can act on, so it becomes the cause, as with node:http.
   const inner = err && !err.code && err.cause && err.cause.code ? err.cause : err;
   const code = (inner && inner.code) || '';
-  let outcome = 'reset';
+  let kind = 'reset';
   let what = 'connection reset';
   if (REFUSED.has(code)) {
-    outcome = 'refused';
+    kind = 'refused';
     what = code === 'ECONNREFUSED' ? 'connection refused'
       : code === 'ERR_PROXY_CONNECT' ? `proxy refused the tunnel (${inner.message})`
         : 'host not found';
   } else if (/CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH/.test(code)) {
     // Certificate problems do not go away on retry.
-    outcome = 'fatal';
+    kind = 'fatal';
     what = `TLS handshake failed (${inner.message})`;
   } else if (code !== 'ECONNRESET' && code !== 'EPIPE' && code !== 'UND_ERR_SOCKET' && !/socket hang up/.test(String(inner && inner.message))) {
     what = `connection failed (${(inner && inner.message) || inner})`;
   }
   const message = `${describe(method, url)}: ${what}${code && !what.includes(code) ? ` (${code})` : ''}`;
-  return new Failure(outcome, new ConnectionError(message, { code: 'transport', cause: inner }));
+  return new Failure(kind, new ConnectionError(message, { code: 'transport', cause: inner }));
 }
 
-/** The overall deadline ran out before another attempt could start. */
+/** The call's deadline ended it (the engine's `deadline` kind). */
 function deadlineExceeded(method, url, ms) {
   return new TimeoutError(`${describe(method, url)}: deadline of ${ms} ms exceeded`, { code: 'timeout' });
 }
 
-module.exports = { Failure, timedOut, aborted, tooLarge, fromNetworkError, deadlineExceeded };
+module.exports = { KINDS, Failure, timedOut, aborted, tooLarge, fromNetworkError, deadlineExceeded };

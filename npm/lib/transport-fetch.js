@@ -3,7 +3,7 @@
 // I/O through any fetch implementation (the `fetch` option): every call goes through it, with
 // an AbortSignal per attempt that fires on the caller's signal or the attempt timeout.
 
-const { timedOut, aborted, tooLarge, fromNetworkError } = require('./failure');
+const { Failure, timedOut, aborted, tooLarge, fromNetworkError } = require('./failure');
 const { onAbort: subscribe } = require('./signal');
 
 function headersObject(headers) {
@@ -82,7 +82,7 @@ class FetchTransport {
     } catch (err) {
       if (why === 'aborted') throw aborted(req.method, req.url, signal.reason);
       if (why === 'timeout') throw timedOut(req.method, req.url, timeoutMs);
-      if (err && typeof err === 'object' && 'outcome' in err) throw err;
+      if (err instanceof Failure) throw err;
       throw fromNetworkError(req.method, req.url, err);
     } finally {
       clearTimeout(timer);

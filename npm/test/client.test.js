@@ -360,7 +360,7 @@ test('user agent suffix is appended', async () => {
 // The pipeline's passthrough hooks (ENGINE.md), which the original SDK's surface builds on: the
 // body text goes out byte for byte with only the id checked, and 2xx bodies go to `parse`.
 test('pipeline passthrough: body sent as given, 2xx to parse, errors from the engine', async () => {
-  const { createState, perform } = require('../lib/client');
+  const { createState, perform } = require('../lib/pipeline');
   const state = createState({ username: 'key', password: SECRET, baseUrl: api.url, maxRetries: 0 });
   const seen = [];
   const ctx = {

@@ -81,3 +81,32 @@ test('a too-large body reads the same from the JS transports as from core', () =
   assert.ok(js.message.endsWith(`: ${out.error.message}`), `JS: ${js.message}\ncore: ${out.error.message}`);
   assert.equal(js.code, out.error.code);
 });
+
+// core's failure kinds (conversations_core::call::Failure) are named by the engine; failure.js
+// words them by the same names (core/tests/js_copies.rs checks the source; this, the engine).
+test('the engine names the failure kinds failure.js words, in the same order', () => {
+  const { KINDS } = require('../lib/failure');
+  assert.deepEqual(Array.from(getEngine().failureKinds()), [...KINDS]);
+});
+
+// The call machine through the engine (ENGINE.md, after): a retry comes with its wait and the
+// next attempt's budget; everything else ends the call with a name the pipeline words.
+test('after(): retry with a wait and a budget, or an end', () => {
+  const engine = new (getEngine())({ ...CONFIG, timeoutMs: 1000, deadlineMs: 2500 });
+  const { budgetMs } = engine.policy();
+  assert.equal(budgetMs, 1000);
+  assert.equal(engine.budget(5000), 2500, 'the deadline bounds a longer per-call timeout');
+  assert.equal(engine.budget(Infinity), 2500, 'an endless per-call timeout too');
+  assert.equal(engine.budget(300), 300);
+  const base = { op: 'getAppUsers', attempt: 1, budgetMs, elapsedMs: 1000, nowMs: 0, random: 0.5 };
+  assert.deepEqual({ ...engine.after({ ...base, failure: 'timeout' }) }, { delayMs: 100, budgetMs: 1000, end: null });
+  assert.equal(engine.after({ ...base, elapsedMs: 2200, failure: 'reset' }).budgetMs, 200, 'what is left of the deadline');
+  assert.equal(engine.after({ ...base, status: 503, retryAfter: '1' }).delayMs, 1000);
+  assert.equal(engine.after({ ...base, status: 200, retryAfter: null, failure: null }).end, 'response');
+  assert.equal(engine.after({ ...base, status: 404 }).end, 'response');
+  assert.equal(engine.after({ ...base, failure: 'aborted' }).end, 'aborted');
+  assert.equal(engine.after({ ...base, op: 'createSendMessage', failure: 'reset' }).end, 'reset');
+  assert.equal(engine.after({ ...base, op: 'createSendMessage', failure: 'refused' }).end, null);
+  assert.equal(engine.after({ ...base, budgetMs: 300, elapsedMs: 2500, failure: 'timeout' }).end, 'deadline');
+  assert.equal(engine.after({ ...base, attempt: 3, failure: 'timeout' }).end, 'timeout', 'out of retries');
+});

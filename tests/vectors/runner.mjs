@@ -88,7 +88,15 @@ function runRetry(Engine, config, c) {
   for (const key of ['op', 'attempt', 'outcome', 'status', 'elapsedMs', 'nowMs', 'random', 'delayMs']) {
     if (!(key in c)) fail(`retry case lacks "${key}"`);
   }
-  const delay = engine.retryDelay(c.op, c.attempt, c.outcome, c.status, c.retryAfter ?? null, c.elapsedMs, c.nowMs, c.random);
+  // The pipeline's question after an attempt (ENGINE.md, after), the attempt having been sent
+  // with the full per-attempt timeout.
+  const report = {
+    op: c.op, attempt: c.attempt, budgetMs: engine.policy().timeoutMs, elapsedMs: c.elapsedMs, nowMs: c.nowMs, random: c.random,
+  };
+  if (c.outcome === 'status') Object.assign(report, { status: c.status, retryAfter: c.retryAfter ?? null });
+  else report.failure = c.outcome;
+  const next = engine.after(report);
+  const delay = next.end === null ? next.delayMs : -1;
   if (!(Math.abs(delay - c.delayMs) <= 0.001)) fail(`delayMs: expected ${c.delayMs}, actual ${delay}`);
 }
 

@@ -16,6 +16,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const zlib = require('node:zlib');
 const { summary, median } = require('../stats');
 const { VARIANTS } = require('./variants');
 
@@ -249,9 +250,13 @@ async function main([pkgDir, ioAddon, ...parts]) {
   pkgDir = path.resolve(pkgDir);
   ioAddon = path.resolve(ioAddon);
   const r = { node: process.version, cpus: os.cpus().length, load: [os.loadavg()[0]] };
+  const addon = path.join(pkgDir, 'conversations.linux-x64-gnu.node');
+  const gzip = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
   r.sizes = {
-    'package addon (engine only, napi-rs; release, stripped)': fs.statSync(path.join(pkgDir, 'conversations.linux-x64-gnu.node')).size,
+    'package addon (engine only, napi-rs; release, stripped)': fs.statSync(addon).size,
+    '… gzip -9 (its share of the npm tarball)': gzip(addon),
     'rust I/O addon (engine + reqwest/rustls + tokio; release, stripped)': fs.statSync(ioAddon).size,
+    '… gzip -9': gzip(ioAddon),
     'undici 7 (node_modules/undici, unpacked)': dirBytes(path.join(__dirname, 'node_modules', 'undici')),
   };
   const server = await startServer();

@@ -9,6 +9,9 @@
 //  - memory per idle client, `require` + first client time, addon sizes.
 // Prints the tables (markdown) and writes them, with the raw figures, to target/bench-io/.
 // Usage: node bench/io/run.js <packageDir> <ioAddon> [instructions|time|memory|startup ...]
+// Environment: BENCH_IO_QUICK=1 (few calls and rounds), BENCH_IO_COUNT=variant,... and
+// BENCH_IO_MODES=sequential,... and BENCH_IO_OPS=sendMessage,... (the instruction counts of only those), for a partial run;
+// BENCH_IO_LANES (callgrind jobs at once, default 2), BENCH_IO_CALLS=N1,N2 (default 3000,6000).
 // Child modes: --count <variant> <op> <mode> <calls> <url> <pkgDir> <ioAddon>
 //              --time <url> <pkgDir> <ioAddon> <rounds> | --idle <variant> <clients> <url> <pkgDir> <ioAddon>
 
@@ -136,20 +139,37 @@ function callgrind(args) {
   });
 }
 
-async function instructions(url, pkgDir, ioAddon) {
-  const rows = {};
-  for (const [mode, workers] of Object.entries(MODES)) {
-    // Fewer calls one at a time: each waits for the server, and callgrind slows the client ~50×.
-    const [n1, n2] = workers === 1 ? [1_000, 4_000] : [4_000, 16_000];
-    for (const [opName, op] of Object.entries(OPS)) {
-      for (const variant of NAMES) {
-        const args = (n) => ['--count', variant, op, mode, String(n), url, pkgDir, ioAddon];
-        const [c2, c1] = await Promise.all([callgrind(args(n2)), callgrind(args(n1))]);
-        (rows[`${opName}|${mode}`] ??= {})[variant] = (c2 - c1) / (n2 - n1);
-        process.stderr.write(`[bench-io] ${opName} ${mode} ${variant}: ${Math.round((c2 - c1) / (n2 - n1))} instructions/call\n`);
-      }
+async function instructions(pkgDir, ioAddon) {
+  // Both call counts run past the JIT's warm-up; callgrind slows the client ~50×, so N2 is kept
+  // small enough for the whole table to fit in about half an hour on 2 loaded cores.
+  const [n1, n2] = QUICK ? [500, 1_000] : (process.env.BENCH_IO_CALLS || '3000,6000').split(',').map(Number);
+  const names = process.env.BENCH_IO_COUNT ? process.env.BENCH_IO_COUNT.split(',') : NAMES;
+  const jobs = [];
+  // 64 in flight first: the issue's main target.
+  const modes = process.env.BENCH_IO_MODES ? process.env.BENCH_IO_MODES.split(',') : Object.keys(MODES).reverse();
+  for (const mode of modes) {
+    for (const [opName, op] of Object.entries(OPS).filter(([o]) => !process.env.BENCH_IO_OPS || process.env.BENCH_IO_OPS.split(',').includes(o))) {
+      for (const variant of names) jobs.push({ key: `${opName}|${mode}`, variant, args: (n, url) => ['--count', variant, op, mode, String(n), url, pkgDir, ioAddon] });
     }
   }
+  const rows = {};
+  const partial = path.join(OUT, `instructions.partial.${process.pid}.json`);
+  fs.mkdirSync(OUT, { recursive: true });
+  // Two callgrind processes per job, jobs in parallel lanes: counts do not depend on timing or load.
+  let next = 0;
+  const lane = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      // A server per job: bench/server.js stops itself after 20 minutes.
+      const server = await startServer();
+      const [c2, c1] = await Promise.all([callgrind(job.args(n2, server.url)), callgrind(job.args(n1, server.url))])
+        .finally(() => server.child.kill());
+      (rows[job.key] ??= {})[job.variant] = (c2 - c1) / (n2 - n1);
+      fs.writeFileSync(partial, JSON.stringify(rows, null, 1));
+      process.stderr.write(`[bench-io] ${job.key} ${job.variant}: ${Math.round((c2 - c1) / (n2 - n1))} instructions/call\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: Number(process.env.BENCH_IO_LANES) || 2 }, lane));
   return rows;
 }
 
@@ -198,23 +218,25 @@ const fmtK = (n) => `${(n / 1000).toFixed(1)}k`;
 function render(r) {
   const lines = [];
   const keys = Object.keys(r.time ?? r.instructions ?? {});
-  const table = (title, cell) => {
+  const table = (title, cell, has = () => true) => {
     lines.push(`### ${title}`, '', `| variant | ${keys.map((k) => k.replace('|', ', ')).join(' | ')} |`, `|---|${keys.map(() => '---|').join('')}`);
-    for (const n of NAMES) lines.push(`| ${n} | ${keys.map((k) => cell(k, n)).join(' | ')} |`);
+    for (const n of NAMES) if (has(n)) lines.push(`| ${n} | ${keys.map((k) => cell(k, n)).join(' | ')} |`);
     lines.push('');
   };
   if (r.instructions) {
     const ins = r.instructions;
     table('Instructions per call (callgrind, all threads of the client process; × raw node:http)',
-      (k, n) => `${fmtK(ins[k][n])} (×${(ins[k][n] / ins[k][BASE]).toFixed(3)})`);
+      (k, n) => (ins[k]?.[n] === undefined ? 'n/a' : `${fmtK(ins[k][n])} (×${(ins[k][n] / ins[k][BASE]).toFixed(3)})`),
+      (n) => keys.some((k) => ins[k]?.[n] !== undefined));
     // The package's pipeline over its I/O, moved onto each candidate: an upper bound for the
     // Rust-I/O row, whose transport (watchdog, response reading) the pipeline would no longer run.
     lines.push('Projected package over each I/O: `X + engine` + (`sdk modern` or `sdk compat` − `node:http + engine`), × raw node:http:', '',
       `| projection | ${keys.map((k) => k.replace('|', ', ')).join(' | ')} |`, `|---|${keys.map(() => '---|').join('')}`);
     for (const io of ['node:http + engine', 'undici + engine', 'rust I/O in addon']) {
-      for (const surface of ['sdk modern', 'sdk compat']) {
+      for (const surface of ['sdk modern', 'sdk compat'].filter((v) => keys.some((k) => ins[k]?.[v] !== undefined))) {
         lines.push(`| ${surface} over ${io.replace(' + engine', '')} | ${keys.map((k) => {
-          const v = ins[k][io] + ins[k][surface] - ins[k]['node:http + engine'];
+          const v = ins[k]?.[io] + ins[k]?.[surface] - ins[k]?.['node:http + engine'];
+          if (Number.isNaN(v)) return 'n/a';
           return `${fmtK(v)} (×${(v / ins[k][BASE]).toFixed(3)})`;
         }).join(' | ')} |`);
       }
@@ -276,7 +298,7 @@ async function main([pkgDir, ioAddon, ...parts]) {
       process.stderr.write('[bench-io] start-up\n');
       r.startup = startup(pkgDir, ioAddon);
     }
-    if (want.has('instructions')) r.instructions = await instructions(server.url, pkgDir, ioAddon);
+    if (want.has('instructions')) r.instructions = await instructions(pkgDir, ioAddon);
   } finally {
     server.child.stdin.end();
     server.child.kill();

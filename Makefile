@@ -148,7 +148,7 @@ bench-pkg:
 ## Issue #18, the native engine's I/O candidates (bench/io/README.md): hand-written node:http and
 ## undici, the package today, node:http and undici driving the engine, and I/O in Rust inside a
 ## prototype addon (bench/io/native, not a workspace member, built in target/bench-io). Prints the
-## tables (instructions, time, memory, start-up, sizes; about 25 min on 2 loaded cores) and writes
+## tables (instructions, time, memory, start-up, sizes; about 40 min on a quiet machine) and writes
 ## them to target/bench-io/. BENCH_IO_PARTS="time memory" runs only those parts.
 BENCH_IO := target/bench-io
 bench-io: bench-pkg bench/io/node_modules/.package-lock.json

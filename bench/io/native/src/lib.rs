@@ -204,23 +204,31 @@ unsafe fn js_string(env: sys::napi_env, text: &str) -> sys::napi_value {
     out
 }
 
-/// `call(ticket, op, id, bodyJson)`: undefined once the request is on its way (the result comes
-/// to `onDone(ticket, text)`), or the engine's `{"error": ...}` text for invalid input.
-unsafe extern "C" fn call(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    let mut argc = 4usize;
-    let mut argv = [ptr::null_mut(); 4];
+/// The first `N` arguments (missing ones undefined), how many were passed, and the function's data.
+unsafe fn args<const N: usize>(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Option<([sys::napi_value; N], usize, *mut c_void)> {
+    let mut argc = N;
+    let mut argv = [ptr::null_mut(); N];
     let mut data = ptr::null_mut();
-    if sys::napi_get_cb_info(
+    let status = sys::napi_get_cb_info(
         env,
         info,
         &mut argc,
         argv.as_mut_ptr(),
         ptr::null_mut(),
         &mut data,
-    ) != sys::Status::napi_ok
-    {
+    );
+    (status == sys::Status::napi_ok).then_some((argv, argc, data))
+}
+
+/// `call(ticket, op, id, bodyJson)`: undefined once the request is on its way (the result comes
+/// to `onDone(ticket, text)`), or the engine's `{"error": ...}` text for invalid input.
+unsafe extern "C" fn call(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    let Some((argv, _, data)) = args::<4>(env, info) else {
         return throw(env, "call: bad arguments");
-    }
+    };
     // SAFETY: `data` is the Arc<Client> this function was created with (see `create`), kept
     // until the function's finalizer.
     let client = &*(data as *const Client);
@@ -326,20 +334,9 @@ unsafe extern "C" fn release_call(env: sys::napi_env, data: *mut c_void, _hint: 
 
 /// `create(configJson, onDone)`: the client's `call` function.
 unsafe extern "C" fn create(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    let mut argc = 2usize;
-    let mut argv = [ptr::null_mut(); 2];
-    if sys::napi_get_cb_info(
-        env,
-        info,
-        &mut argc,
-        argv.as_mut_ptr(),
-        ptr::null_mut(),
-        ptr::null_mut(),
-    ) != sys::Status::napi_ok
-        || argc < 2
-    {
+    let Some((argv, 2.., _)) = args::<2>(env, info) else {
         return throw(env, "create(configJson, onDone)");
-    }
+    };
     let Some(config) = string_arg(env, argv[0]) else {
         return throw(env, "create: configJson must be a string");
     };

@@ -8,7 +8,7 @@ ADDON := $(NPM_DIR)/conversations.linux-x64-gnu.node
 # The wasm-bindgen-cli version must equal the wasm-bindgen crate's in Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
 
-.PHONY: bench bench-instructions dropin-deps test fuzz reliability postman rust-test lint addon node-deps node-test demo sandbox-bin package clean wasm wasm-tools chromium browser-test dashboard bundlers bundler-tools
+.PHONY: bench bench-instructions bench-pkg bench-io dropin-deps test fuzz reliability postman rust-test lint addon node-deps node-test demo sandbox-bin package clean wasm wasm-tools chromium browser-test dashboard bundlers bundler-tools
 
 ## Every test: formatting, lints, Rust, Node, fuzzing (bounded).
 test: lint rust-test node-test browser-test bundlers reliability postman fuzz
@@ -135,12 +135,31 @@ bench: wasm
 	$(BENCH_CARGO) node bench/run.js
 
 ## User-space instructions per call (callgrind), raw node:http vs the package: repeatable to ~0.5 %.
-bench-instructions:
+bench-instructions: bench-pkg
+	BENCH_PKG=target/bench-pkg node bench/instructions.js
+
+## The package's JS layer with the release addon in target/bench-pkg (what the benches require).
+bench-pkg:
 	$(CARGO) build -p conversations-node --release
 	rm -rf target/bench-pkg && mkdir -p target/bench-pkg
 	cp -r $(NPM_DIR)/index.js $(NPM_DIR)/package.json $(NPM_DIR)/lib target/bench-pkg/
 	cp target/release/libconversations_node.so target/bench-pkg/conversations.linux-x64-gnu.node
-	BENCH_PKG=target/bench-pkg node bench/instructions.js
+
+## Issue #18, the native engine's I/O candidates (bench/io/README.md): hand-written node:http and
+## undici, the package today, node:http and undici driving the engine, and I/O in Rust inside a
+## prototype addon (bench/io/native, not a workspace member, built in target/bench-io). Prints the
+## tables (instructions, time, memory, start-up, sizes; about 40 min on a quiet machine) and writes
+## them to target/bench-io/. BENCH_IO_PARTS="time memory" runs only those parts.
+BENCH_IO := target/bench-io
+bench-io: bench-pkg bench/io/node_modules/.package-lock.json
+	cd bench/io/native && CARGO_TARGET_DIR=../../../$(BENCH_IO) $(CARGO) build --release --locked
+	cp $(BENCH_IO)/release/libconversations_bench_io.so $(BENCH_IO)/conversations-io.node
+	node --test bench/io/
+	node bench/io/run.js target/bench-pkg $(BENCH_IO)/conversations-io.node $(BENCH_IO_PARTS)
+
+bench/io/node_modules/.package-lock.json: bench/io/package.json bench/io/package-lock.json
+	cd bench/io && npm ci --no-audit --no-fund
+	touch $@
 
 clean:
 	$(CARGO) clean

@@ -345,7 +345,8 @@ fn push_named<S: Surface>(out: &mut String, text: &str, model: &BodyModel) {
         while i < bytes.len() && is_word(bytes[i]) == word {
             i += 1;
         }
-        let run = &text[start..i];
+        // Runs end at ASCII bytes (word bytes are ASCII), so this never falls back to "".
+        let run = crate::json::slice(text, start, i);
         match wire_field(model, run) {
             Some((_, field)) if word => out.push_str(S::field(field)),
             _ => out.push_str(run),

@@ -34,7 +34,7 @@ use crate::operation::Operation;
 use crate::retry::{Outcome, RetryPolicy};
 
 /// The statuses that end a call well (the JS layer reads them from `policy()`, to hand a 2xx
-/// to a surface's own parser). `decode::is_success` is the same rule; a test keeps them equal.
+/// to a surface's own parser). `decode::is_success` reads this range.
 pub const SUCCESS: RangeInclusive<u16> = 200..=299;
 
 /// Why an attempt (or the call) ended without a usable response. One list for every driver and
@@ -455,17 +455,6 @@ mod tests {
         let short = Call::start(Operation::GetAppUsers, &config(2), ms(0)).with_timeout(ms(300));
         let mut short = short;
         assert_eq!(send(&mut short, 0).1, ms(300));
-    }
-
-    #[test]
-    fn success_is_decode_s_rule() {
-        for status in 0..1000 {
-            assert_eq!(
-                SUCCESS.contains(&status),
-                crate::decode::is_success(status),
-                "{status}"
-            );
-        }
     }
 
     #[test]

@@ -32,9 +32,9 @@ pub enum Output {
     FacebookAuthorisationUrl(GetFacebookAuthorisationUrlResponse),
 }
 
-/// Whether `status` is a success (any 2xx).
+/// Whether `status` is a success (any 2xx): the call machine's rule, [`crate::call::SUCCESS`].
 pub fn is_success(status: u16) -> bool {
-    (200..300).contains(&status)
+    crate::call::SUCCESS.contains(&status)
 }
 
 /// Decodes a response of `op`. Any 2xx gives the output; any other status an `api` error with the

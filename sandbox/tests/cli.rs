@@ -5,10 +5,20 @@ use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_conversations-sandbox");
 
-#[tokio::test]
-async fn binary_prints_url_and_serves() {
+/// Sends SIGTERM and waits for the exit.
+fn terminate(mut child: std::process::Child) -> std::process::ExitStatus {
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    child.wait().unwrap()
+}
+
+/// Starts the binary with `args` and returns it with the first line it printed.
+fn start(args: &[&str]) -> (std::process::Child, String) {
     let mut child = Command::new(BIN)
-        .args(["--port", "0", "--key", "K", "--secret", "S", "--seed-demo"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -17,6 +27,12 @@ async fn binary_prints_url_and_serves() {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
+    (child, line)
+}
+
+#[tokio::test]
+async fn binary_prints_url_and_serves() {
+    let (child, line) = start(&["--port", "0", "--key", "K", "--secret", "S", "--seed-demo"]);
     let url = line
         .trim_end()
         .strip_prefix("conversations-sandbox listening on ")
@@ -45,12 +61,7 @@ async fn binary_prints_url_and_serves() {
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["data"][0]["given_name"], "Ben");
     // SIGTERM stops it cleanly.
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
+    let status = terminate(child);
     assert!(status.success(), "SIGTERM right after a call: {status:?}");
 }
 
@@ -82,26 +93,12 @@ mod common;
 #[test]
 fn sigterm_right_after_the_line_is_a_clean_stop() {
     for _ in 0..20 {
-        let mut child = Command::new(BIN)
-            .args(["--port", "0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        let (child, line) = start(&["--port", "0"]);
         assert!(
             line.starts_with("conversations-sandbox listening on "),
             "{line:?}"
         );
-        let killed = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        let status = child.wait().unwrap();
-        assert!(status.success(), "{status:?}");
+        let status = terminate(child);
+        assert!(status.success(), "SIGTERM right after the line: {status:?}");
     }
 }

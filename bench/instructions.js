@@ -6,6 +6,7 @@
 // bench/server.js in two processes under callgrind; (count(N2) - count(N1)) / (N2 - N1) leaves out
 // start-up and warm-up. Not part of `make bench`: `make bench-instructions` (about 8 min).
 // Usage: node bench/instructions.js [variant...]   (variants: see VARIANTS; default all)
+//   BENCH_CALLS=N1,N2 (default 10000,50000) sets the two call counts.
 //   child mode: node bench/instructions.js --run <variant> <calls> <serverUrl> <packageDir>
 
 const { spawn } = require('node:child_process');
@@ -67,7 +68,8 @@ async function main(variants) {
   const server = spawn(process.execPath, [path.join(__dirname, 'server.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise((resolve) => { server.stdout.once('data', (d) => resolve(JSON.parse(d).port)); });
   const url = `http://127.0.0.1:${port}`;
-  const [n1, n2] = [10_000, 50_000];
+  // BENCH_CALLS="N1,N2" for a shorter run on a loaded machine (fewer calls: more warm-up left in).
+  const [n1, n2] = (process.env.BENCH_CALLS || '10000,50000').split(',').map(Number);
   const rows = {};
   for (const variant of variants) {
     // The two runs of a variant in parallel: counts do not depend on timing.

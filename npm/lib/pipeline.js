@@ -184,21 +184,21 @@ async function perform(state, op, id, body, callOptions, ctx) {
     }
     if (started < 0) started = res !== null ? res.started : failure.started;
     let error;
-    const report = { op, attempt, budgetMs: budget, timeoutMs, elapsedMs: 0, nowMs: 0, random: 0, status: null, retryAfter: null, failure: null };
     if (res !== null) {
       const decoded = decodeResponse(state, op, req, res, ctx, attempt, started);
       if (decoded.error === undefined) return decoded.value;
       error = decoded.error;
-      report.status = res.status;
-      report.retryAfter = res.headers['retry-after'] ?? null;
     } else {
       error = failure.error;
-      report.failure = failure.kind;
     }
-    report.elapsedMs = performance.now() - started;
-    report.nowMs = Date.now();
-    report.random = Math.random();
-    const next = engine.after(report);
+    // Built only once an attempt has failed: the happy path allocates nothing for the machine.
+    const next = engine.after({
+      op, attempt, budgetMs: budget, timeoutMs,
+      elapsedMs: performance.now() - started, nowMs: Date.now(), random: Math.random(),
+      status: res !== null ? res.status : null,
+      retryAfter: res !== null ? res.headers['retry-after'] ?? null : null,
+      failure: res !== null ? null : failure.kind,
+    });
     if (next.end !== null && next.end !== undefined) {
       if (next.end === 'deadline') error = deadlineExceeded(req.method, req.url, policy.deadlineMs);
       if (logger !== null) logFailure(logger, op, req, error, attempt, started);

@@ -56,25 +56,35 @@ fn main() -> ExitCode {
     })
 }
 
-/// Installs the SIGTERM and Ctrl-C handlers now and returns a future that resolves on either.
-fn stop_signal() -> impl std::future::Future<Output = ()> {
-    #[cfg(unix)]
-    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    // `ctrl_c()` registers its handler on first poll; poll it once now through a pinned box.
-    let mut ctrl_c = Box::pin(tokio::signal::ctrl_c());
-    let waker = std::task::Waker::noop();
-    let _ = ctrl_c
-        .as_mut()
-        .poll(&mut std::task::Context::from_waker(waker));
+/// Installs the SIGTERM and SIGINT (Ctrl-C) handlers now, and returns a future that resolves on
+/// either. `signal()` registers at once, unlike `ctrl_c()`, which waits for its first poll.
+#[cfg(unix)]
+fn stop_signal() -> impl Future<Output = ()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let handlers = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    );
     async move {
-        #[cfg(unix)]
-        if let Some(mut term) = term {
-            tokio::select! {
-                _ = ctrl_c => {}
-                _ = term.recv() => {}
+        match handlers {
+            (Ok(mut term), Ok(mut int)) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                }
             }
-            return;
+            // A handler that cannot be installed: Ctrl-C alone, as before.
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
         }
-        let _ = ctrl_c.await;
+    }
+}
+
+/// Ctrl-C, elsewhere.
+#[cfg(not(unix))]
+fn stop_signal() -> impl Future<Output = ()> {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

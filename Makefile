@@ -125,17 +125,19 @@ examples/node/node_modules/.package-lock.json: examples/node/package.json
 demo: addon sandbox-bin examples/node/node_modules/.package-lock.json
 	@scripts/with-sandbox.sh node examples/node/quickstart.js {URL}
 
-## Benchmarks (issue #8) into bench/RESULTS.md: the release addon and the wasm engine as packaged,
-## a local keep-alive server, then bench/run.js. The Rust benches build without LTO to fit the
+## Benchmarks (issues #8, #14, #18) into bench/RESULTS.md: the release addon and the wasm engine as
+## packaged, a local keep-alive server, then bench/run.js (the package on each Node transport against
+## node:http and undici by hand; undici is bench/io's devDependency, from its lockfile). The Rust benches build without LTO to fit the
 ## 10-minute budget; each compares variants inside one binary, so ratios are unaffected.
 BENCH_CARGO := CARGO_PROFILE_BENCH_LTO=false CARGO_PROFILE_BENCH_CODEGEN_UNITS=16
-bench: wasm
+bench: wasm bundler-tools bench/io/node_modules/.package-lock.json
 	$(CARGO) build -p conversations-node --release
 	$(BENCH_CARGO) $(CARGO) bench -p conversations-core --features client --no-run
 	$(BENCH_CARGO) node bench/run.js
 
-## User-space instructions per call (callgrind), raw node:http vs the package: repeatable to ~0.5 %.
-bench-instructions: bench-pkg
+## User-space instructions per call (callgrind), node:http and undici by hand vs the package on each
+## Node transport: repeatable to ~0.5 %.
+bench-instructions: bench-pkg bench/io/node_modules/.package-lock.json
 	BENCH_PKG=target/bench-pkg node bench/instructions.js
 
 ## The package's JS layer with the release addon in target/bench-pkg (what the benches require).

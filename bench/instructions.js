@@ -5,6 +5,10 @@
 // to the per-call path is worth. Each variant makes N1 and then N2 calls (64 in flight) against
 // bench/server.js in two processes under callgrind; (count(N2) - count(N1)) / (N2 - N1) leaves out
 // start-up and warm-up. Not part of `make bench`: `make bench-instructions` (about 8 min).
+// Variants: `<op> raw` (node:http by hand, bench/raw.js), `<op> undici` (undici's Pool.request by
+// hand), `<op> modern` / `<op> compat` (the package on its default transport: Rust I/O in the addon,
+// whose worker thread callgrind counts with the rest of the process), and `<op> modern node` /
+// `<op> compat node` (the package on node:http, selected by NODE_TRANSPORT_ENV).
 // Usage: node bench/instructions.js [variant...]   (variants: see VARIANTS; default all)
 //   BENCH_CALLS=N1,N2 (default 10000,50000) sets the two call counts.
 //   child mode: node bench/instructions.js --run <variant> <calls> <serverUrl> <packageDir>
@@ -12,25 +16,30 @@
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 
-const { USER, MESSAGE, CREDENTIALS, USERS_PATH, SEND_PATH, rawHttp } = require('./raw');
+const { USER, MESSAGE, CREDENTIALS, USERS_PATH, SEND_PATH, NODE_TRANSPORT_ENV, rawHttp, rawUndici } = require('./raw');
 
-const VARIANTS = ['list raw', 'list modern', 'list compat', 'send raw', 'send modern', 'send compat'];
+const VARIANTS = ['list raw', 'list undici', 'list modern', 'list compat', 'list modern node', 'list compat node',
+  'send raw', 'send undici', 'send modern', 'send compat', 'send modern node', 'send compat node'];
 
 function child([variant, callsArg, baseUrl, pkgDir]) {
   const lib = require(pkgDir);
   const raw = rawHttp(baseUrl);
+  // Only the undici variants load undici.
+  const undici = variant.endsWith(' undici') ? rawUndici(baseUrl) : null;
   const client = new lib.ConversationsClient({ baseUrl, ...CREDENTIALS });
   lib.Configuration.BASEURI = baseUrl;
   lib.Configuration.basicAuthUserName = CREDENTIALS.username;
   lib.Configuration.basicAuthPassword = CREDENTIALS.password;
   const fn = {
     'list raw': () => raw.call('GET', USERS_PATH, null),
+    'list undici': () => undici.call('GET', USERS_PATH, null),
     'list modern': () => client.listAppUsers(),
     'list compat': () => lib.AppUsersController.getAppUsers(),
     'send raw': () => raw.call('POST', SEND_PATH, JSON.stringify(MESSAGE)),
+    'send undici': () => undici.call('POST', SEND_PATH, JSON.stringify(MESSAGE)),
     'send modern': () => client.sendMessage(USER, MESSAGE),
     'send compat': () => lib.AppUsersController.createSendMessage(USER, new lib.BaseMessageDto(MESSAGE)),
-  }[variant];
+  }[variant.replace(/ node$/, '')];
   const calls = Number(callsArg);
   let started = 0;
   const worker = async () => {
@@ -42,6 +51,7 @@ function child([variant, callsArg, baseUrl, pkgDir]) {
   Promise.all(Array.from({ length: 64 }, worker)).then(() => {
     client.close();
     raw.close();
+    undici?.close();
     process.exit(0);
   }, (err) => {
     console.error(err);
@@ -52,7 +62,9 @@ function child([variant, callsArg, baseUrl, pkgDir]) {
 function count(variant, calls, url, pkgDir) {
   return new Promise((resolve, reject) => {
     const run = spawn('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, __filename,
-      '--run', variant, String(calls), url, pkgDir], { env: { ...process.env, CONVERSATIONS_ENGINE: 'native' } });
+      '--run', variant, String(calls), url, pkgDir], {
+      env: { ...process.env, CONVERSATIONS_ENGINE: 'native', ...(variant.endsWith(' node') ? NODE_TRANSPORT_ENV : {}) },
+    });
     let stderr = '';
     run.stderr.on('data', (d) => { stderr += d; });
     run.on('close', (code) => {
@@ -75,9 +87,10 @@ async function main(variants) {
     // The two runs of a variant in parallel: counts do not depend on timing.
     const [c2, c1] = await Promise.all([count(variant, n2, url, pkgDir), count(variant, n1, url, pkgDir)]);
     rows[variant] = (c2 - c1) / (n2 - n1);
-    const base = rows[`${variant.split(' ')[0]} raw`];
-    process.stdout.write(`${variant.padEnd(12)} ${Math.round(rows[variant]).toLocaleString('en').padStart(8)} instructions/call`
-      + `${base && !variant.endsWith('raw') ? `  ×${(rows[variant] / base).toFixed(3)} of raw node:http` : ''}\n`);
+    const op = variant.split(' ')[0];
+    const of = (base, label) => (rows[base] && base !== variant ? `  ×${(rows[variant] / rows[base]).toFixed(3)} of ${label}` : '');
+    process.stdout.write(`${variant.padEnd(16)} ${Math.round(rows[variant]).toLocaleString('en').padStart(8)} instructions/call`
+      + `${of(`${op} raw`, 'raw node:http')}${of(`${op} undici`, 'raw undici')}\n`);
   }
   server.kill();
 }

@@ -1,10 +1,11 @@
 'use strict';
 
 // Per-call time, run in its own process by run.js: raw node:http (keep-alive agent), raw global
-// fetch, and the package's modern and compat surfaces, against the server at argv[3]. Variants
+// fetch, raw undici (Pool.request), and the package's modern and compat surfaces, against the server at argv[3]. Variants
 // are interleaved in rounds (rotating order) so load drift hits all of them alike; each round
 // gives one mean per variant and ratios are taken within the round, then the median.
-// Usage: node percall.js <packageDir> <serverUrl> <rounds>   (engine via CONVERSATIONS_ENGINE)
+// Usage: node percall.js <packageDir> <serverUrl> <rounds>   (engine via CONVERSATIONS_ENGINE, the
+// package's transport via CONVERSATIONS_TRANSPORT)
 
 const http = require('node:http');
 const { summary, median } = require('./stats');
@@ -16,10 +17,13 @@ const PAR_WORKERS = 64; // calls in flight
 const PAR_BLOCK = 64 * 10; // calls per variant per round at 64 in flight
 
 const lib = require(pkgDir);
-const { USER, MESSAGE, CREDENTIALS, USERS_PATH, SEND_PATH, GET_HEADERS, POST_HEADERS, rawHttp } = require('./raw');
+const { USER, MESSAGE, CREDENTIALS, USERS_PATH, SEND_PATH, GET_HEADERS, POST_HEADERS, rawHttp, rawUndici } = require('./raw');
 
 // What a careful user writes by hand (raw.js); the same calls over the global fetch below.
 const raw = rawHttp(baseUrl);
+// undici is loaded only by a process that keeps its variant (BENCH_VARIANTS).
+let undiciRaw = null;
+const viaUndici = (method, path, body) => (undiciRaw ??= rawUndici(baseUrl)).call(method, path, body);
 async function rawFetch(method, path, body) {
   const res = await fetch(baseUrl + path, { method, headers: body === null ? GET_HEADERS : POST_HEADERS, body });
   const out = await res.json();
@@ -55,6 +59,7 @@ const OPS = {
   listAppUsers: {
     'raw node:http': () => raw.call('GET', USERS_PATH, null),
     'raw fetch': () => rawFetch('GET', USERS_PATH, null),
+    'raw undici': () => viaUndici('GET', USERS_PATH, null),
     'sdk modern': () => client.listAppUsers(),
     'sdk compat': () => lib.AppUsersController.getAppUsers(),
     ...(WASM ? { 'sdk modern, node:http I/O': () => viaHttp.listAppUsers() } : {}),
@@ -63,6 +68,7 @@ const OPS = {
   sendMessage: {
     'raw node:http': () => raw.call('POST', SEND_PATH, JSON.stringify(MESSAGE)),
     'raw fetch': () => rawFetch('POST', SEND_PATH, JSON.stringify(MESSAGE)),
+    'raw undici': () => viaUndici('POST', SEND_PATH, JSON.stringify(MESSAGE)),
     'sdk modern': () => client.sendMessage(USER, MESSAGE),
     'sdk compat': () => lib.AppUsersController.createSendMessage(USER, new lib.BaseMessageDto(MESSAGE)),
     ...(WASM ? { 'sdk modern, node:http I/O': () => viaHttp.sendMessage(USER, MESSAGE) } : {}),
@@ -132,7 +138,7 @@ async function measure(mode) {
     for (const name of names) {
       const ratio = (base, of = samples) => (of[base] ? median(of[name].map((v, i) => v / of[base][i])) : null);
       rows[name] = {
-        us: summary(samples[name]), vsHttp: ratio('raw node:http'), vsFetch: ratio('raw fetch'),
+        us: summary(samples[name]), vsHttp: ratio('raw node:http'), vsFetch: ratio('raw fetch'), vsUndici: ratio('raw undici'),
         cpuUs: summary(cpu[name]), cpuVsHttp: ratio('raw node:http', cpu),
       };
     }
@@ -147,6 +153,7 @@ async function measure(mode) {
   viaHttp?.close();
   beforeClient?.close();
   raw.close();
+  undiciRaw?.close();
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 })().catch((err) => {

@@ -4,6 +4,7 @@
 // one definition, so the per-call, memory and instruction figures compare the same thing.
 
 const http = require('node:http');
+const path = require('node:path');
 
 const USER = 'd36c4ff6-4e81-4d7f-93c0-1472e09d1063';
 const MESSAGE = { text: 'Thanks Ben! Shipping to Australia is $10.', channel: 'facebook' };
@@ -45,4 +46,35 @@ function rawHttp(baseUrl) {
   return { call, close: () => agent.destroy() };
 }
 
-module.exports = { USER, MESSAGE, CREDENTIALS, USERS_PATH, SEND_PATH, GET_HEADERS, POST_HEADERS, rawHttp };
+/**
+ * undici, a devDependency of the benches only (bench/io/package.json, installed from its lockfile
+ * by the make targets that need it): loaded on demand, so processes that do not measure it stay
+ * without it (its allocations and GC would land in whichever variant runs next).
+ */
+function undici() {
+  return require(require.resolve('undici', { paths: [path.join(__dirname, 'io')] }));
+}
+
+/** The same hand-written call over undici's `Pool.request` (the Node project's client, not fetch). */
+function rawUndici(baseUrl) {
+  const pool = new (undici().Pool)(baseUrl);
+  const call = async (method, urlPath, body) => {
+    const res = await pool.request({ method, path: urlPath, headers: body === null ? GET_HEADERS : POST_HEADERS, body });
+    const out = await res.body.json();
+    if (res.statusCode >= 300) throw new Error(`HTTP ${res.statusCode}`);
+    return out;
+  };
+  return { call, close: () => pool.destroy() };
+}
+
+/**
+ * The environment that selects the package's node:http transport instead of its default (Rust
+ * I/O in the addon, issue #18). An environment variable rather than the client option, because it
+ * reaches both surfaces (the compat surface has no per-client options); the benches measure each
+ * transport in a process of its own.
+ */
+const NODE_TRANSPORT_ENV = { CONVERSATIONS_TRANSPORT: 'node' };
+
+module.exports = {
+  USER, MESSAGE, CREDENTIALS, USERS_PATH, SEND_PATH, GET_HEADERS, POST_HEADERS, NODE_TRANSPORT_ENV, rawHttp, rawUndici, undici,
+};

@@ -6,17 +6,20 @@
 const fs = require('node:fs');
 
 const OPS = ['listAppUsers', 'sendMessage'];
+// r.percall's key for the native engine on node:http selected explicitly ('native' is its default
+// transport: Rust I/O in the addon, issue #18).
+const NATIVE_NODE = 'native, node:http transport';
 const f = (x, d = 2) => (x === undefined || x === null || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
 const us = (s) => `${f(s.median, 1)} (${f(s.p25, 1)}–${f(s.p75, 1)})`;
 const kib = (b) => `${f(b / 1024, 1)} KiB`;
 
 /** The figures the targets are judged on; `null` when not measured in this run. */
 function keyFigures(r) {
-  const worst = (engine, mode, field) => {
+  const worst = (engine, mode, field, surfaces = ['sdk modern', 'sdk compat']) => {
     const pc = r.percall[engine];
     if (!pc) return null;
     let w = -Infinity;
-    for (const op of OPS) for (const v of ['sdk modern', 'sdk compat']) w = Math.max(w, pc[mode][op][v][field]);
+    for (const op of OPS) for (const v of surfaces) w = Math.max(w, pc[mode][op][v][field]);
     return w;
   };
   const imp = (name) => r.imports?.[name]?.overMs ?? null;
@@ -24,6 +27,12 @@ function keyFigures(r) {
     nativeVsHttpSeq: worst('native', 'seq', 'vsHttp'),
     nativeVsHttpPar: worst('native', 'par', 'vsHttp'),
     nativeVsFetchSeq: worst('native', 'seq', 'vsFetch'),
+    modernVsHttpPar: worst('native', 'par', 'vsHttp', ['sdk modern']),
+    compatVsHttpPar: worst('native', 'par', 'vsHttp', ['sdk compat']),
+    nativeVsUndiciSeq: worst('native', 'seq', 'vsUndici'),
+    nativeVsUndiciPar: worst('native', 'par', 'vsUndici'),
+    nodeVsHttpSeq: worst(NATIVE_NODE, 'seq', 'vsHttp'),
+    nodeVsHttpPar: worst(NATIVE_NODE, 'par', 'vsHttp'),
     wasmVsFetchSeq: worst('wasm', 'seq', 'vsFetch'),
     wasmVsFetchPar: worst('wasm', 'par', 'vsFetch'),
     rustVsRawSeq: r.rust ? Math.max(...OPS.map((op) => r.rust.client.seq[op].ratio)) : null,
@@ -61,8 +70,15 @@ function loadBaseline(file) {
 }
 
 const TARGETS = [
-  ['per-call, native engine / raw node:http keep-alive (sequential, worst op & surface)', 'nativeVsHttpSeq', '≤ 1.10', (x) => x <= 1.10, 2],
+  ['per-call, native engine (default transport) / raw node:http keep-alive (sequential, worst op & surface)', 'nativeVsHttpSeq', '≤ 1.10', (x) => x <= 1.10, 2],
   ['… same, 64 in flight', 'nativeVsHttpPar', '≤ 1.10', (x) => x <= 1.10, 2],
+  ['… native engine on node:http (selected), sequential', 'nodeVsHttpSeq', '≤ 1.10', (x) => x <= 1.10, 2],
+  ['… native engine on node:http (selected), 64 in flight', 'nodeVsHttpPar', '≤ 1.10', (x) => x <= 1.10, 2],
+  ['issue #18: per-call, native engine (default transport) / raw node:http, sequential, worst op & surface', 'nativeVsHttpSeq', '≤ 0.95', (x) => x <= 0.95, 2],
+  ['issue #18: … modern client, 64 in flight, worst op', 'modernVsHttpPar', '≤ 0.80', (x) => x <= 0.80, 2],
+  ['issue #18: … compat surface, 64 in flight, worst op', 'compatVsHttpPar', '≤ 0.85', (x) => x <= 0.85, 2],
+  ['… / raw undici Pool.request (sequential, worst op & surface; ≈ via raw node:http)', 'nativeVsUndiciSeq', '—', () => true, 2],
+  ['… same, 64 in flight', 'nativeVsUndiciPar', '—', () => true, 2],
   ['… client CPU per call / raw node:http\'s (sequential; diagnostic)', 'nativeCpuVsHttpSeq', '—', () => true, 2],
   ['per-call, native engine / raw fetch (sequential)', 'nativeVsFetchSeq', '≈ 0.5', () => true, 2],
   ['per-call, wasm engine in Node / raw fetch (sequential)', 'wasmVsFetchSeq', '≤ 1.15', (x) => x <= 1.15, 2],
@@ -107,23 +123,28 @@ function render(r, baseline) {
   L.push('## 1. Per-call time (µs per call, median and p25–p75 of per-round means)', '');
   L.push('Local keep-alive node:http server in its own process; canned bodies. "raw" variants send the same '
     + 'headers and parse the JSON body, as a careful hand-written call would. Ratios are per-round, then the median. '
-    + 'The native engine runs in a process without fetch; its raw fetch row comes from a separate raw node:http vs '
-    + 'raw fetch process, and its "/ raw fetch" ratios go through raw node:http (marked ≈). Client CPU is this '
-    + 'process\'s user+system time per call: the client\'s own cost, less disturbed by the server and other load.', '');
-  for (const engine of ['native', 'wasm']) {
-    const pc = r.percall[engine];
-    L.push(`### ${engine} engine`, '');
+    + 'The native engine runs in a process without fetch or undici, one process per Node transport: its default '
+    + '(Rust I/O in the addon, issue #18) and node:http selected explicitly (`CONVERSATIONS_TRANSPORT=node`). '
+    + 'The raw fetch and raw undici (`Pool.request`, undici from bench/io/package-lock.json) rows come from a separate '
+    + 'process against raw node:http, and ratios to them go through raw node:http (marked ≈). Client CPU is this '
+    + 'process\'s user+system time per call (all its threads: the addon\'s I/O thread too): the client\'s own cost, '
+    + 'less disturbed by the server and other load.', '');
+  const headings = { native: 'native engine, default transport', [NATIVE_NODE]: 'native engine, node:http transport (selected)', wasm: 'wasm engine' };
+  for (const [key, heading] of Object.entries(headings)) {
+    const pc = r.percall[key];
+    L.push(`### ${heading}`, '');
     if (!pc) {
-      L.push('n/a (not built): `make wasm` builds npm/wasm/, then `make bench` picks it up.', '');
+      L.push(key === 'wasm' ? 'n/a (not built): `make wasm` builds npm/wasm/, then `make bench` picks it up.' : 'n/a (not measured in this run)', '');
       continue;
     }
-    L.push('| op | mode | variant | µs/call | / raw node:http | / raw fetch | client CPU µs/call | CPU / raw node:http |', '|---|---|---|---|---|---|---|---|');
+    L.push('| op | mode | variant | µs/call | / raw node:http | / raw fetch | / raw undici | client CPU µs/call | CPU / raw node:http |',
+      '|---|---|---|---|---|---|---|---|---|');
     for (const [mode, label] of [['seq', 'sequential'], ['par', '64 in flight']]) {
       for (const op of OPS) {
         for (const [name, row] of Object.entries(pc[mode][op])) {
-          const vsFetch = `${row.fetchBridged ? '≈ ' : ''}${f(row.vsFetch)}`;
+          const vs = (field) => `${row.bridged?.includes(field) ? '≈ ' : ''}${f(row[field])}`;
           const vsHttp = row.note ? `(${row.note}) ${f(row.vsHttp)}` : f(row.vsHttp);
-          L.push(`| ${op} | ${label} | ${name} | ${us(row.us)} | ${vsHttp} | ${vsFetch} | ${row.cpuUs ? us(row.cpuUs) : 'n/a'} | ${f(row.cpuVsHttp)} |`);
+          L.push(`| ${op} | ${label} | ${name} | ${us(row.us)} | ${vsHttp} | ${vs('vsFetch')} | ${vs('vsUndici')} | ${row.cpuUs ? us(row.cpuUs) : 'n/a'} | ${f(row.cpuVsHttp)} |`);
         }
       }
     }
@@ -180,7 +201,8 @@ function render(r, baseline) {
   L.push('| artifact | size |', '|---|---|');
   L.push(`| npm tarball (${r.pkg.files} files) | ${kib(r.pkg.tarballBytes)} |`);
   L.push(`| unpacked | ${kib(r.pkg.unpackedBytes)} |`);
-  L.push(`| native addon (linux-x64-gnu, release) | ${kib(r.pkg.addonBytes)} |`);
+  L.push(`| native addon (linux-x64-gnu, release; engine and Rust I/O, both Node transports use it) | ${kib(r.pkg.addonBytes)} |`);
+  L.push(`| native addon, gzip -9 (its share of the tarball) | ${r.pkg.addonGzipBytes ? kib(r.pkg.addonGzipBytes) : 'n/a'} |`);
   L.push(`| wasm, raw | ${r.wasmBytes ? kib(r.wasmBytes) : 'n/a (not built)'} |`);
   L.push(`| wasm, gzip -9 | ${r.wasmGzipBytes ? `${kib(r.wasmGzipBytes)} (${f(r.wasmGzipBytes / 1000, 1)} KB)` : 'n/a (not built)'} |`);
   L.push('');
@@ -202,6 +224,16 @@ function render(r, baseline) {
     }
   }
   L.push('');
+  if (r.idle) {
+    L.push('### Memory per idle client (bench/io/run.js --idle)', '');
+    L.push(`Each row a fresh process: one client makes a call (module loading, JIT and the addon's shared I/O runtime are in the `
+      + `baseline), then ${r.idle['raw node:http']?.kept ?? 'n'} more clients make one call each and stay idle; after full GCs, the growth `
+      + 'divided by the clients. Tens of KiB are at the resolution of RSS pages on a shared machine.', '');
+    L.push('| client | RSS KiB/client | JS heap + external KiB/client |', '|---|---|---|');
+    for (const [name, m] of Object.entries(r.idle)) L.push(`| ${name} | ${f(m.rssKiB, 1)} | ${f(m.jsKiB, 1)} |`);
+    L.push('');
+  }
+
   if (r.browser) {
     const b = r.browser;
     L.push('## 6. Browser (headless Chromium, issue #14)', '');
@@ -234,4 +266,4 @@ function render(r, baseline) {
   return `${L.join('\n')}\n`;
 }
 
-module.exports = { render, keyFigures, loadBaseline };
+module.exports = { render, keyFigures, loadBaseline, NATIVE_NODE };

@@ -12,6 +12,11 @@ const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
 const { summary, median } = require('./stats');
+const { NODE_TRANSPORT_ENV } = require('./raw');
+const { idleMemory } = require('./io/run');
+const report = require('./report');
+
+const { NATIVE_NODE } = report;
 
 const ROOT = path.resolve(__dirname, '..');
 // BENCH_NPM_DIR / BENCH_ADDON measure another checkout's package (the "before" column).
@@ -62,6 +67,7 @@ function stagePackage(tmp) {
     unpackedBytes: packed.unpackedSize,
     files: packed.entryCount,
     addonBytes: fs.statSync(path.join(pkgDir, 'conversations.linux-x64-gnu.node')).size,
+    addonGzipBytes: zlib.gzipSync(fs.readFileSync(path.join(pkgDir, 'conversations.linux-x64-gnu.node')), { level: 9 }).length,
     wasm: wasmFiles.length > 0 ? path.join(wasmDir, wasmFiles[0]) : null,
   };
 }
@@ -88,16 +94,27 @@ function runJson(cmd, args, options = {}) {
   return JSON.parse(line.replace(/^BENCH_JSON /, ''));
 }
 
-/** Adds the fetch row and "/ raw fetch" ratios to a run without fetch, via raw node:http. */
-function bridgeFetch(run, fetchRun) {
+// The hand-written calls other than node:http, and the ratio field each one's column is in.
+const OTHER_RAW = { 'raw fetch': 'vsFetch', 'raw undici': 'vsUndici' };
+
+/**
+ * Adds the rows of the hand-written calls a run did not make (fetch, undici: measured against raw
+ * node:http in a process of their own, `handRun`) and the run's ratios to them, via raw node:http:
+ * sdk / raw X = (sdk / raw node:http) × (raw node:http / raw X). The field names of bridged ratios
+ * are listed in `row.bridged` (the report marks them ≈).
+ */
+function bridge(run, handRun) {
   for (const mode of ['seq', 'par']) {
     for (const [op, rows] of Object.entries(run[mode])) {
-      const httpOverFetch = fetchRun[mode][op]['raw node:http'].vsFetch;
-      for (const row of Object.values(rows)) {
-        row.vsFetch = row.vsHttp * httpOverFetch;
-        row.fetchBridged = true;
+      for (const [name, field] of Object.entries(OTHER_RAW)) {
+        if (rows[name] !== undefined) continue;
+        const httpOverOther = handRun[mode][op]['raw node:http'][field];
+        for (const row of Object.values(rows)) {
+          row[field] = row.vsHttp * httpOverOther;
+          row.bridged = [...(row.bridged ?? []), field];
+        }
+        rows[name] = { ...handRun[mode][op][name], note: 'own process' };
       }
-      rows['raw fetch'] = { ...fetchRun[mode][op]['raw fetch'], note: 'own process' };
     }
   }
 }
@@ -109,18 +126,21 @@ function importCost(pkg, engines) {
   const haveTime = fs.existsSync('/usr/bin/time');
   const rssProbe = "process.on('exit',()=>process.stderr.write('MAXRSS '+process.resourceUsage().maxRSS+'\\n'))";
   const variants = [['bare node', ['-e', ''], null], ['bare node, ESM', ['--input-type=module', '-e', ''], null]];
+  const firstClient = ['-e', `new (require('${PKG}').ConversationsClient)({username:'k',password:'s'})`];
   for (const engine of engines) {
     variants.push(
       [`require (${engine})`, ['-e', `require('${PKG}')`], engine],
       [`import (${engine})`, ['--input-type=module', '-e', `import '${PKG}'`], engine],
-      [`require + first client (${engine})`, ['-e', `new (require('${PKG}').ConversationsClient)({username:'k',password:'s'})`], engine],
+      [`require + first client (${engine})`, firstClient, engine],
     );
   }
+  // The native engine's client on node:http selected explicitly (its default is Rust I/O).
+  if (engines.includes('native')) variants.push(['require + first client (native, node:http transport)', firstClient, 'native', NODE_TRANSPORT_ENV]);
   const samples = Object.fromEntries(variants.map(([name]) => [name, { ms: [], rssKiB: [] }]));
   for (let i = 0; i < starts + 2; i++) {
     for (let v = 0; v < variants.length; v++) {
-      const [name, args, engine] = variants[(v + i) % variants.length];
-      const env = { ...process.env };
+      const [name, args, engine, extraEnv] = variants[(v + i) % variants.length];
+      const env = { ...process.env, ...extraEnv };
       if (engine !== null) env.CONVERSATIONS_ENGINE = engine;
       const cmd = haveTime ? '/usr/bin/time' : process.execPath;
       const argv = haveTime ? ['-f', 'MAXRSS %M', process.execPath, ...args] : ['-r', `data:text/javascript,${rssProbe}`, ...args];
@@ -181,20 +201,25 @@ async function main() {
     const rounds = String(QUICK ? 5 : 40);
     const r = { pkg, engines, percall: {}, decode: {}, memory: null, rust: null };
 
-    // The native engine is measured without fetch in its process: undici's allocations and GC
-    // otherwise land in whichever variant runs next and inflated the package's rounds. Fetch
-    // is measured against raw node:http in a process of its own; the native rows' "/ raw fetch"
-    // goes through that bridge. The wasm engine's default I/O is fetch, so its process has all.
-    const percall = (engine, variants) => runJson(process.execPath, [path.join(__dirname, 'percall.js'), pkg.pkgDir, server.url, rounds], {
-      env: { ...process.env, CONVERSATIONS_ENGINE: engine, ...(variants ? { BENCH_VARIANTS: variants } : {}) },
+    // The native engine is measured without fetch or undici in its process: their allocations
+    // and GC otherwise land in whichever variant runs next and inflated the package's rounds.
+    // The hand-written fetch and undici calls are measured against raw node:http in a process of
+    // their own; the native rows' "/ raw fetch" and "/ raw undici" go through that bridge. Each
+    // of the native engine's Node transports has its process (the default, Rust I/O in the addon;
+    // node:http selected by NODE_TRANSPORT_ENV). The wasm engine's default I/O is fetch, so its
+    // process has all.
+    const percall = (engine, variants, env = {}) => runJson(process.execPath, [path.join(__dirname, 'percall.js'), pkg.pkgDir, server.url, rounds], {
+      env: { ...process.env, CONVERSATIONS_ENGINE: engine, ...(variants ? { BENCH_VARIANTS: variants } : {}), ...env },
     });
-    log('per-call (raw fetch vs raw node:http)');
-    const fetchRun = percall('native', 'raw node:http,raw fetch');
-    for (const engine of engines) {
-      log(`per-call (${engine})`);
-      const run = engine === 'native' ? percall(engine, 'raw node:http,sdk modern,sdk compat') : percall(engine, null);
-      if (engine === 'native') bridgeFetch(run, fetchRun);
-      r.percall[engine] = run;
+    log('per-call (raw fetch and raw undici vs raw node:http)');
+    const handRun = percall('native', `raw node:http,${Object.keys(OTHER_RAW).join(',')}`);
+    const runs = engines.map((engine) => [engine, engine, {}]);
+    if (engines.includes('native')) runs.splice(1, 0, [NATIVE_NODE, 'native', NODE_TRANSPORT_ENV]);
+    for (const [key, engine, env] of runs) {
+      log(`per-call (${key})`);
+      const run = engine === 'native' ? percall(engine, 'raw node:http,sdk modern,sdk compat', env) : percall(engine, null, env);
+      bridge(run, handRun);
+      r.percall[key] = run;
     }
     for (const engine of engines) {
       log(`decode (${engine})`);
@@ -208,6 +233,8 @@ async function main() {
     });
     r.memory = memory('sdk');
     r.memoryRaw = memory('raw');
+    log('memory per idle client (each transport; hand-written node:http and undici)');
+    r.idle = idleMemory(['raw node:http', 'raw undici', 'sdk modern'], QUICK ? 50 : 200, server.url, pkg.pkgDir, 'none');
     log('import cost');
     r.imports = importCost(pkg, engines);
     if (!SKIP_RUST) {
@@ -231,7 +258,6 @@ async function main() {
     r.seconds = (Date.now() - started) / 1000;
     r.node = process.version;
     r.cpus = os.cpus().length;
-    const report = require('./report');
     let md = report.render(r, report.loadBaseline(path.join(__dirname, 'baseline.json')));
     // The analysis (profiles, causes, what changed) is prose kept beside the code.
     const findings = path.join(__dirname, 'FINDINGS.md');

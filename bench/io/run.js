@@ -22,6 +22,7 @@ const path = require('node:path');
 const zlib = require('node:zlib');
 const { summary, median } = require('../stats');
 const { VARIANTS } = require('./variants');
+const { NODE_TRANSPORT_ENV } = require('../raw');
 
 const NAMES = Object.keys(VARIANTS);
 const OPS = { listAppUsers: 'list', sendMessage: 'send' };
@@ -173,10 +174,22 @@ async function instructions(pkgDir, ioAddon) {
   return rows;
 }
 
-function childJson(args, nodeArgs = []) {
-  const res = spawnSync(process.execPath, [...nodeArgs, __filename, ...args], { encoding: 'utf8', maxBuffer: 16 << 20 });
+function childJson(args, nodeArgs = [], env = {}) {
+  const res = spawnSync(process.execPath, [...nodeArgs, __filename, ...args], {
+    encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, ...env },
+  });
   if (res.status !== 0) throw new Error(`${args[0]} failed: ${res.stderr}`);
   return JSON.parse(res.stdout.trim().split('\n').pop());
+}
+
+/**
+ * The memory-per-idle-client runs of `variants`: [row name, variant, environment], the package's
+ * client once on its default transport and once on node:http selected explicitly.
+ */
+function idleRuns(variants) {
+  return variants.flatMap((n) => (n === 'sdk modern'
+    ? [[`${n} (default transport)`, n, {}], [`${n}, node:http transport`, n, NODE_TRANSPORT_ENV]]
+    : [[n, n, {}]]));
 }
 
 /** `require` + first client, fresh processes interleaved, median ms over bare node. */
@@ -289,10 +302,7 @@ async function main([pkgDir, ioAddon, ...parts]) {
     }
     if (want.has('memory')) {
       process.stderr.write('[bench-io] memory per idle client\n');
-      r.memory = {};
-      for (const n of NAMES.filter((v) => v !== 'sdk compat')) {
-        r.memory[n] = childJson(['--idle', n, QUICK ? '50' : '200', server.url, pkgDir, ioAddon], ['--expose-gc']);
-      }
+      r.memory = idleMemory(NAMES.filter((v) => v !== 'sdk compat'), QUICK ? 50 : 200, server.url, pkgDir, ioAddon);
     }
     if (want.has('startup')) {
       process.stderr.write('[bench-io] start-up\n');
@@ -311,14 +321,30 @@ async function main([pkgDir, ioAddon, ...parts]) {
   process.stdout.write(md);
 }
 
-const [flag, ...rest] = process.argv.slice(2);
-const child = { '--count': childCount, '--time': childTime, '--idle': childIdle }[flag];
-(child ? child(rest) : main(process.argv.slice(2))).then((out) => {
-  if (child) {
-    if (out !== undefined) process.stdout.write(`${JSON.stringify(out)}\n`);
-    process.exit(0);
+/**
+ * Memory per idle client of each of `variants` (bench/run.js's figures too), each in a fresh
+ * process: `clients` clients that made one call each, against the server at `url`.
+ */
+function idleMemory(variants, clients, url, pkgDir, ioAddon) {
+  const out = {};
+  for (const [name, n, env] of idleRuns(variants)) {
+    out[name] = childJson(['--idle', n, String(clients), url, pkgDir, ioAddon], ['--expose-gc'], env);
   }
-}, (err) => {
-  console.error(err);
-  process.exit(1);
-});
+  return out;
+}
+
+module.exports = { idleMemory };
+
+if (require.main === module) {
+  const [flag, ...rest] = process.argv.slice(2);
+  const child = { '--count': childCount, '--time': childTime, '--idle': childIdle }[flag];
+  (child ? child(rest) : main(process.argv.slice(2))).then((out) => {
+    if (child) {
+      if (out !== undefined) process.stdout.write(`${JSON.stringify(out)}\n`);
+      process.exit(0);
+    }
+  }, (err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

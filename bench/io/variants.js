@@ -10,7 +10,7 @@
 
 const http = require('node:http');
 const path = require('node:path');
-const { USER, MESSAGE, CREDENTIALS, USERS_PATH, SEND_PATH, GET_HEADERS, POST_HEADERS, rawHttp } = require('../raw');
+const { USER, MESSAGE, CREDENTIALS, USERS_PATH, SEND_PATH, rawHttp, rawUndici, undici } = require('../raw');
 const { RustIo } = require('./rust-io');
 
 const LIST = 'getAppUsers';
@@ -68,11 +68,6 @@ function httpBytes(baseUrl) {
   return { send, close: () => agent.destroy() };
 }
 
-function undiciPool(baseUrl) {
-  // Required here: only the undici variants load it (the other processes stay without it).
-  const { Pool } = require('undici');
-  return new Pool(baseUrl);
-}
 
 /** Each variant: `(ctx) => { list, send, close }`, ctx = { baseUrl, pkgDir, ioAddon }. */
 const VARIANTS = {
@@ -85,17 +80,11 @@ const VARIANTS = {
     };
   },
   'raw undici': ({ baseUrl }) => {
-    const pool = undiciPool(baseUrl);
-    const call = async (method, urlPath, body) => {
-      const res = await pool.request({ method, path: urlPath, headers: body === null ? GET_HEADERS : POST_HEADERS, body });
-      const out = await res.body.json();
-      if (res.statusCode >= 300) throw new Error(`HTTP ${res.statusCode}`);
-      return out;
-    };
+    const raw = rawUndici(baseUrl);
     return {
-      list: () => call('GET', USERS_PATH, null),
-      send: () => call('POST', SEND_PATH, JSON.stringify(MESSAGE)),
-      close: () => pool.destroy(),
+      list: () => raw.call('GET', USERS_PATH, null),
+      send: () => raw.call('POST', SEND_PATH, JSON.stringify(MESSAGE)),
+      close: raw.close,
     };
   },
   'node:http + engine': ({ baseUrl, pkgDir }) => {
@@ -103,7 +92,7 @@ const VARIANTS = {
     return { ...engineDriven(addonEngine(pkgDir), baseUrl, io.send), close: io.close };
   },
   'undici + engine': ({ baseUrl, pkgDir }) => {
-    const pool = undiciPool(baseUrl);
+    const pool = new (undici().Pool)(baseUrl);
     const send = async (method, urlPath, headers, body) => {
       const res = await pool.request({ method, path: urlPath, headers, body });
       return { status: res.statusCode, body: new Uint8Array(await res.body.arrayBuffer()) };

@@ -6,6 +6,7 @@
 
 use crate::call::Failure;
 use crate::error::Error;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The HTTP client this module is built on, for building requests to [`Transport::send`].
@@ -65,24 +66,8 @@ impl Transport {
             // Redirects are reported, not followed: a redirected POST must not be replayed, and
             // credentials must not travel to another host.
             .redirect(reqwest::redirect::Policy::none());
-        if let Some(ca) = ca {
-            let certs = reqwest::Certificate::from_pem_bundle(ca.as_bytes())
-                .ok()
-                .filter(|certs| !certs.is_empty())
-                .ok_or_else(|| {
-                    Error::invalid_input("ca", "not PEM text with at least one certificate")
-                })?;
-            builder = builder.tls_built_in_root_certs(false);
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        if let Some(extra) =
-            extra_ca.and_then(|pem| reqwest::Certificate::from_pem_bundle(pem.as_bytes()).ok())
-        {
-            for cert in extra {
-                builder = builder.add_root_certificate(cert);
-            }
+        if ca.is_some() || extra_ca.is_some() {
+            builder = builder.use_preconfigured_tls(tls_config(ca, extra_ca)?);
         }
         let http = builder
             .build()
@@ -167,18 +152,127 @@ impl Transport {
     }
 }
 
+/// The TLS configuration for caller-given CA certificates: `ca` replaces the built-in roots
+/// (Mozilla's), `extra_ca` adds to them (an unreadable one is ignored).
+fn tls_config(ca: Option<&str>, extra_ca: Option<&str>) -> Result<rustls::ClientConfig, Error> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    let pem = |text: &str| -> Option<Vec<CertificateDer<'static>>> {
+        CertificateDer::pem_slice_iter(text.as_bytes())
+            .collect::<Result<Vec<_>, _>>()
+            .ok()
+            .filter(|certs| !certs.is_empty())
+    };
+    let mut roots = rustls::RootCertStore::empty();
+    let mut trusted = Vec::new();
+    match ca {
+        Some(ca) => {
+            let certs = pem(ca).ok_or_else(|| {
+                Error::invalid_input("ca", "not PEM text with at least one certificate")
+            })?;
+            trusted.extend(certs);
+        }
+        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+    }
+    trusted.extend(extra_ca.and_then(pem).unwrap_or_default());
+    // A certificate that is not a valid trust anchor (rustls refuses some that OpenSSL takes)
+    // can still be trusted as the server's own certificate (`PinnedOrWebPki`).
+    roots.add_parsable_certificates(trusted.iter().cloned());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls_error =
+        |e: &dyn std::fmt::Display| Error::transport(format!("could not configure TLS: {e}"));
+    let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(
+        Arc::new(roots),
+        Arc::clone(&provider),
+    )
+    .build();
+    let verifier = PinnedOrWebPki {
+        webpki: webpki.map_err(|e| tls_error(&e))?,
+        trusted,
+    };
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| tls_error(&e))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth())
+}
+
+/// Verifies server certificates as webpki does, and also accepts a server certificate the
+/// caller gave as a CA certificate itself, when its name matches. OpenSSL (so Node) trusts such
+/// a certificate directly; webpki refuses one marked as a CA (`CaUsedAsEndEntity`), which is
+/// what `openssl req -x509` makes by default, the usual self-signed development certificate.
+#[derive(Debug)]
+struct PinnedOrWebPki {
+    webpki: Arc<rustls::client::WebPkiServerVerifier>,
+    trusted: Vec<rustls::pki_types::CertificateDer<'static>>,
+}
+
+impl rustls::client::danger::ServerCertVerifier for PinnedOrWebPki {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp_response: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        let verdict = self.webpki.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        );
+        if verdict.is_err()
+            && self
+                .trusted
+                .iter()
+                .any(|cert| cert.as_ref() == end_entity.as_ref())
+        {
+            let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
+            rustls::client::verify_server_name(&parsed, server_name)?;
+            return Ok(rustls::client::danger::ServerCertVerified::assertion());
+        }
+        verdict
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.webpki.supported_verify_schemes()
+    }
+}
+
 /// Sorts a reqwest failure: a connect failure proves the request never left, unless it is the
 /// TLS handshake's (a certificate problem does not go away on retry: node:http says the same).
 fn classify(e: reqwest::Error) -> AttemptError {
     let io_kind = io_source(&e).map(std::io::Error::kind);
+    let tls = is_tls(&e);
+
     let (failure, code, error) = if e.is_timeout() {
         (
             Failure::Timeout,
             "ETIMEDOUT",
             Error::timeout("the request timed out"),
         )
-    } else if e.is_connect() && io_kind == Some(std::io::ErrorKind::InvalidData) {
-        // rustls reports a failed handshake (bad certificate, protocol) as invalid data read.
+    } else if tls {
         (
             Failure::Fatal,
             "ERR_TLS_CERT",
@@ -216,28 +310,39 @@ fn classify(e: reqwest::Error) -> AttemptError {
     }
 }
 
-/// The first `io::Error` in `e`'s chain of causes.
-fn io_source(e: &reqwest::Error) -> Option<&std::io::Error> {
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            return Some(io);
+/// `e`'s causes, innermost last, including the error inside an `io::Error` (whose own
+/// `source()` skips it: hyper's connector wraps rustls's error in two of them).
+fn causes(e: &reqwest::Error) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+    fn next<'a>(
+        s: &&'a (dyn std::error::Error + 'static),
+    ) -> Option<&'a (dyn std::error::Error + 'static)> {
+        let s: &'a (dyn std::error::Error + 'static) = *s;
+        match s
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            Some(inner) => Some(inner),
+            None => s.source(),
         }
-        source = s.source();
     }
-    None
+    std::iter::successors(std::error::Error::source(e), next)
+}
+
+/// A TLS failure (rustls's error among the causes): a bad certificate, a failed handshake.
+fn is_tls(e: &reqwest::Error) -> bool {
+    causes(e).any(|s| s.is::<rustls::Error>())
+}
+
+/// The innermost `io::Error` among `e`'s causes: the one that says what the socket saw.
+fn io_source(e: &reqwest::Error) -> Option<&std::io::Error> {
+    causes(e)
+        .filter_map(|s| s.downcast_ref::<std::io::Error>())
+        .last()
 }
 
 /// hyper's connector names a failed name lookup "dns error" (its error types are private).
 fn is_dns(e: &reqwest::Error) -> bool {
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        if s.to_string().starts_with("dns error") {
-            return true;
-        }
-        source = s.source();
-    }
-    false
+    causes(e).any(|s| s.to_string().starts_with("dns error"))
 }
 
 /// A body that failed to decompress. reqwest reports it as a decode error, and so too a

@@ -84,6 +84,16 @@ class ConversationsClient {
   }
 
   /**
+   * The I/O this client's calls go through: `'rust'` (the native engine's Rust I/O, Node's
+   * default), `'node'` (node:http: the `agent` option, `transport: 'node'`, or where the Rust I/O
+   * cannot keep a guarantee — a proxy, the system CA store, an interceptor or a diagnostics
+   * subscriber on node:http, the wasm engine) or `'fetch'` (the `fetch` option, browsers).
+   */
+  get transport() {
+    return this.#state.transport.name;
+  }
+
+  /**
    * Sends a message to an app user: a text `{ channel, text }`, an image
    * `{ channel, type: 'image', media, text? }`, buttons `{ channel, text, actions: [{ type: 'reply',
    * displayText, responseText }] }` (type 'actions' is implied), or a kind or fields the SDK does

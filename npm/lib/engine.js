@@ -12,6 +12,8 @@ const path = require('node:path');
 
 let loaded = null;
 let loadedKind = null;
+// The native addon's exports once it is the engine in use (its `Io` is the Rust I/O).
+let nativeModule = null;
 const CHOICES = ['native', 'wasm'];
 
 function nativeCandidates() {
@@ -28,7 +30,9 @@ function loadNative(problems) {
   for (const file of nativeCandidates()) {
     try {
       // eslint-disable-next-line import/no-dynamic-require -- the file name depends on the platform.
-      return require(path.join(__dirname, '..', file)).Engine;
+      const addon = require(path.join(__dirname, '..', file));
+      nativeModule = addon;
+      return addon.Engine;
     } catch (err) {
       problems.push(`${file}: ${err && err.code === 'MODULE_NOT_FOUND' ? 'not found' : err.message}`);
     }
@@ -99,6 +103,17 @@ function engineKind() {
   return loadedKind;
 }
 
+/**
+ * The native addon's Rust I/O class (ENGINE.md, "Rust I/O"), or null: with the wasm engine, or an
+ * addon built before it had one.
+ * @returns {(new (onDone: Function, options: object) => any) | null}
+ */
+function nativeIo() {
+  getEngine();
+  if (loadedKind !== 'native' || nativeModule === null) return null;
+  return typeof nativeModule.Io === 'function' ? nativeModule.Io : null;
+}
+
 let defaultBase;
 /**
  * The engine's default base URL, for display (compat `Configuration.BASEURI`, `inspect(client)`).
@@ -113,4 +128,4 @@ function defaultBaseUrl() {
   return defaultBase;
 }
 
-module.exports = { getEngine, defaultBaseUrl, engineKind };
+module.exports = { getEngine, defaultBaseUrl, engineKind, nativeIo };

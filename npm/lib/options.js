@@ -24,6 +24,7 @@ const OPTION_TYPES = {
   agent: 'object',
   logger: 'object',
   ca: 'ca',
+  transport: 'transport',
   allowBrowserCredentials: 'boolean',
 };
 // Client option → Engine constructor key (ENGINE.md); the rest are the JS layer's own.
@@ -53,6 +54,9 @@ function surrogateError(field) {
     + 'without changing it: check how the string was built or decoded', field);
 }
 
+// The `transport` option's values (transports.js): the native engine's Rust I/O, or node:http.
+const TRANSPORT_NAMES = ['rust', 'node'];
+
 function isCa(value) {
   const one = (v) => typeof v === 'string' || v instanceof Uint8Array;
   return one(value) || (Array.isArray(value) && value.every(one));
@@ -70,6 +74,13 @@ function checkOptions(options) {
       throw invalidInput(`unknown option "${name}" (known options: ${Object.keys(OPTION_TYPES).join(', ')})`, name);
     }
     if (value === undefined) continue;
+    if (want === 'transport') {
+      if (!TRANSPORT_NAMES.includes(value)) {
+        throw invalidInput(`option "transport" must be "rust" (the native engine's Rust I/O) or "node" (node:http), `
+          + `got ${typeof value === 'string' ? JSON.stringify(value) : typeName(value)}`, name);
+      }
+      continue;
+    }
     const ok = want === 'ca' ? isCa(value) : typeName(value) === want;
     if (!ok) {
       const expected = want === 'ca' ? 'a string, Uint8Array or array of them' : `a ${want}`;
@@ -232,6 +243,6 @@ function explain(error) {
 }
 
 module.exports = {
-  ENV, MODERN_ENGINE, checkOptions, checkCallOptions, engineConfig, inBrowser, wellFormed, surrogateError,
+  ENV, MODERN_ENGINE, TRANSPORT_NAMES, checkOptions, checkCallOptions, engineConfig, inBrowser, wellFormed, surrogateError,
   withEnvironment, idProblem, bodyProblem, explain,
 };

@@ -35,6 +35,8 @@ function failureError(req, out, policy, signal) {
 class EngineTransport {
   /** @param {any} engine a wasm Engine (it has `execute`) */
   constructor(engine) {
+    /** What `client.transport` reports: the platform's fetch, driven by the engine. */
+    this.name = 'fetch';
     this.engine = engine;
   }
 

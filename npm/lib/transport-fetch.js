@@ -54,6 +54,8 @@ async function readCapped(res, maxBytes, method, url) {
 class FetchTransport {
   /** @param {typeof fetch} fetchImpl */
   constructor(fetchImpl) {
+    /** What `client.transport` reports. */
+    this.name = 'fetch';
     this.fetch = fetchImpl;
   }
 

@@ -154,6 +154,8 @@ class NodeTransport {
    * @param {{ agent?: import('node:http').Agent | null, ca?: any }} options
    */
   constructor(options) {
+    /** What `client.transport` reports. */
+    this.name = 'node';
     this.agent = options.agent ?? null;
     this.ca = options.ca;
     // The proxy environment is read once, when the client is created.

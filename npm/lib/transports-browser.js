@@ -8,13 +8,12 @@ const { EngineTransport } = require('./transport-engine');
 const { invalidInput } = require('./errors');
 
 /**
- * @param {{ fetch?: Function, agent?: object, ca?: unknown }} options checked client options
+ * @param {{ fetch?: Function, agent?: object, ca?: unknown, transport?: string }} options checked client options
  * @param {any} engine
  */
 function createTransport(options, engine) {
-  if (options.agent || options.ca !== undefined) {
-    throw invalidInput(`option "${options.agent ? 'agent' : 'ca'}" is only available in Node`, options.agent ? 'agent' : 'ca');
-  }
+  const nodeOnly = options.agent ? 'agent' : options.ca !== undefined ? 'ca' : options.transport !== undefined ? 'transport' : null;
+  if (nodeOnly !== null) throw invalidInput(`option "${nodeOnly}" is only available in Node`, nodeOnly);
   if (options.fetch) return new FetchTransport(options.fetch);
   return new EngineTransport(engine);
 }

@@ -104,7 +104,7 @@ function render(r, baseline) {
   const k = keyFigures(r);
   const b = baseline?.figures ?? {};
   const L = [];
-  L.push('# Benchmarks (issue #8)', '');
+  L.push('# Benchmarks (issues #8, #14, #18)', '');
   L.push(`Written by \`make bench\` (bench/run.js) in ${f(r.seconds, 0)} s on ${r.cpus} cores, Node ${r.node}; `
     + `1-minute load average ${f(r.load[0], 2)} at the start, ${f(r.load[1], 2)} at the end. `
     + 'The machine is shared and noisy: every ratio is taken between variants interleaved in the same '

@@ -213,11 +213,14 @@ async function main() {
     });
     log('per-call (raw fetch and raw undici vs raw node:http)');
     const handRun = percall('native', `raw node:http,${Object.keys(OTHER_RAW).join(',')}`);
-    const runs = engines.map((engine) => [engine, engine, {}]);
-    if (engines.includes('native')) runs.splice(1, 0, [NATIVE_NODE, 'native', NODE_TRANSPORT_ENV]);
-    for (const [key, engine, env] of runs) {
+    // [r.percall key, engine, environment, the transport the client must report]
+    const runs = engines.map((engine) => [engine, engine, {}, engine === 'native' ? 'rust' : 'node']);
+    if (engines.includes('native')) runs.splice(1, 0, [NATIVE_NODE, 'native', NODE_TRANSPORT_ENV, 'node']);
+    for (const [key, engine, env, transport] of runs) {
       log(`per-call (${key})`);
       const run = engine === 'native' ? percall(engine, 'raw node:http,sdk modern,sdk compat', env) : percall(engine, null, env);
+      // A silent fall-back (say, to node:http under an environment proxy) would mislabel every row.
+      if (run.transport !== transport) throw new Error(`per-call (${key}): the client reported transport ${run.transport}, not ${transport}`);
       bridge(run, handRun);
       r.percall[key] = run;
     }

@@ -9,6 +9,13 @@ use napi_derive::napi;
 use std::sync::Arc;
 
 mod fast;
+mod io;
+
+/// Adds what napi-rs does not generate: the `Io` class (raw Node-API, see `io.rs`).
+#[napi(module_exports)]
+pub fn module_exports(exports: Object, env: Env) -> Result<()> {
+    io::register(env.raw(), exports.raw())
+}
 
 /// One account's engine (see `npm/ENGINE.md`). `decode` and `requestLine`, called on every API
 /// call, are own properties of each instance, installed by the constructor (see `fast.rs`).

@@ -12,6 +12,7 @@ use crate::models::{
 };
 use crate::operation::{Method, Operation};
 use crate::request::{build_target, header, request_headers, Body};
+use crate::transport::Transport;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
 use std::sync::Arc;
@@ -45,7 +46,7 @@ pub type Jitter = Arc<dyn Fn() -> f64 + Send + Sync>;
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    transport: Transport,
     config: Arc<Config>,
     /// Each operation's headers (in `Operation::ALL` order), built once: they depend on the
     /// config alone, and parsing them per call was a measurable share of a keep-alive call.
@@ -121,7 +122,7 @@ impl Client {
             .map(|&op| header_map(&config, op))
             .collect();
         Client {
-            http,
+            transport: Transport::from_client(http),
             config: Arc::new(config),
             headers,
             jitter: Arc::new(fastrand::f64),
@@ -407,25 +408,16 @@ impl Client {
         let mut last = None;
         loop {
             match call.next(origin.elapsed()) {
-                Step::Send { budget, .. } => {
-                    match tokio::time::timeout(budget, self.attempt(op, &url, &body)).await {
-                        Ok(Ok((raw, retry_after))) => {
-                            call.on_response(raw.status, retry_after.as_deref(), clock());
-                            last = Some(Ok(raw));
-                        }
-                        Ok(Err((failure, error))) => {
-                            call.on_failure(failure, clock());
-                            last = Some(Err(error));
-                        }
-                        Err(_) => {
-                            call.on_failure(Failure::Timeout, clock());
-                            last = Some(Err(Error::timeout(format!(
-                                "the request timed out after {} ms",
-                                budget.as_millis()
-                            ))));
-                        }
+                Step::Send { budget, .. } => match self.attempt(op, &url, &body, budget).await {
+                    Ok((raw, retry_after)) => {
+                        call.on_response(raw.status, retry_after.as_deref(), clock());
+                        last = Some(Ok(raw));
                     }
-                }
+                    Err((failure, error)) => {
+                        call.on_failure(failure, clock());
+                        last = Some(Err(error));
+                    }
+                },
                 Step::Wait { until } => {
                     tokio::time::sleep(until.saturating_sub(origin.elapsed())).await
                 }
@@ -440,12 +432,14 @@ impl Client {
         }
     }
 
-    /// One attempt: send the request and read the whole (capped) body.
+    /// One attempt through the shared [`Transport`]: send the request and read the whole
+    /// (capped) body within `budget`.
     async fn attempt(
         &self,
         op: Operation,
         url: &reqwest::Url,
         body: &Option<String>,
+        budget: Duration,
     ) -> Result<(RawResponse, Option<String>), (Failure, Error)> {
         // core names the method; reqwest knows every name the operation table uses.
         let method =
@@ -472,22 +466,18 @@ impl Client {
         if let Some(body) = body {
             *request.body_mut() = Some(body.clone().into());
         }
-        let mut response = self.http.execute(request).await.map_err(classify)?;
-        let status = response.status().as_u16();
+        let response = self
+            .transport
+            .send(request, self.config.max_response_bytes(), Some(budget))
+            .await
+            .map_err(|e| (e.failure, e.error))?;
         let retry_after = response
-            .headers()
+            .headers
             .get(header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let cap = self.config.max_response_bytes();
-        if response
-            .content_length()
-            .is_some_and(|len| len > cap as u64)
-        {
-            return Err((Failure::TooLarge, Error::too_large(status, cap)));
-        }
         let headers = response
-            .headers()
+            .headers
             .iter()
             .map(|(name, value)| {
                 let value = match value.to_str() {
@@ -497,31 +487,11 @@ impl Client {
                 (name.as_str().to_owned(), value)
             })
             .collect();
-        let mut body = Vec::new();
-        // A compressed body that does not decompress is a bad answer, not a broken connection
-        // (node:http says the same); it is not retried.
-        let undecodable = |e: reqwest::Error| {
-            if is_bad_encoding(&e) {
-                let message = "response body does not decode with its content-encoding";
-                (
-                    Failure::Fatal,
-                    Error::decode(status, message, Vec::new()).with_source(e),
-                )
-            } else {
-                classify(e)
-            }
-        };
-        while let Some(chunk) = response.chunk().await.map_err(undecodable)? {
-            if body.len() + chunk.len() > cap {
-                return Err((Failure::TooLarge, Error::too_large(status, cap)));
-            }
-            body.extend_from_slice(&chunk);
-        }
         Ok((
             RawResponse {
-                status,
+                status: response.status,
                 headers,
-                body,
+                body: response.body,
             },
             retry_after,
         ))
@@ -553,45 +523,4 @@ fn deadline_error(deadline: Duration) -> Error {
         "the call's deadline of {} ms was exceeded",
         deadline.as_millis()
     ))
-}
-
-/// Sorts a reqwest failure: a connect failure proves the request never left.
-fn classify(e: reqwest::Error) -> (Failure, Error) {
-    if e.is_connect() {
-        let what = describe_connect(&e);
-        (Failure::Refused, Error::transport(what).with_source(e))
-    } else if e.is_timeout() {
-        (
-            Failure::Timeout,
-            Error::timeout("the request timed out").with_source(e),
-        )
-    } else {
-        (
-            Failure::Reset,
-            Error::transport("the connection failed after the request was sent (reset or closed)")
-                .with_source(e),
-        )
-    }
-}
-
-/// A body that failed to decompress. reqwest reports it as a decode error, and so too a
-/// connection lost mid-body behind its decoder: that one's cause is hyper's error, while the
-/// decompressor's is an `io::Error` of its own.
-fn is_bad_encoding(e: &reqwest::Error) -> bool {
-    e.is_decode()
-        && std::error::Error::source(e)
-            .is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some())
-}
-
-fn describe_connect(e: &reqwest::Error) -> String {
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::ConnectionRefused {
-                return "connection refused".into();
-            }
-        }
-        source = s.source();
-    }
-    "could not connect (DNS, TCP or TLS failure)".into()
 }

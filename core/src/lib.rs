@@ -43,6 +43,9 @@ mod validate;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
+#[cfg(feature = "transport")]
+#[cfg_attr(docsrs, doc(cfg(feature = "transport")))]
+pub mod transport;
 
 pub use config::{Config, ConfigBuilder};
 pub use decode::{decode, Output};

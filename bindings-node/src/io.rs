@@ -1,0 +1,901 @@
+//! `Io`: HTTP attempts in Rust for the JS pipeline (issue #18; the contract is the one
+//! `npm/lib/transport-rust.js` relies on: `new Io(onDone, options)`, `head`, `send`, `cancel`,
+//! `close`). Each attempt is core's ([`conversations_core::transport::Transport::send`]: size
+//! cap while reading, decompression, failure kinds), run on a tokio runtime owned by the addon
+//! (one worker thread, shared by every `Io` and every Node environment, created on first use).
+//!
+//! Per call the JS thread crosses in once (`send`) and once back (`onDone`): a worker that
+//! finds the completion queue empty wakes the JS thread through a threadsafe function, whose
+//! drain delivers every completion queued meanwhile (at 64 in flight one wake-up serves
+//! several calls). The per-call methods are raw Node-API functions installed on each instance
+//! with the `Io` itself as their data: napi-rs's method glue cost about 5k instructions per
+//! call (see `fast.rs`), more than this crossing.
+//!
+//! Lifetimes: the native state is an `Arc<Io>` shared by the four functions (one count each,
+//! released by their finalizers), the threadsafe function (one count, released when Node
+//! finalizes it) and the running attempts. The JS object holds `onDone` as a property, and the
+//! addon holds the object strongly only while sends are in flight, so an idle `Io` (and an
+//! `onDone` that refers back to it) can be collected; its finalizer releases the threadsafe
+//! function. The threadsafe function handle lives behind a mutex that its release and its
+//! finalizer clear, so a worker never calls a handle Node has freed (environment teardown
+//! with attempts in flight: they finish into a queue nobody drains).
+
+use conversations_core::call::Failure;
+use conversations_core::transport::reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use conversations_core::transport::reqwest::{self, Method, Url};
+use conversations_core::transport::{AttemptError, Response, Transport};
+use napi::sys;
+use std::collections::HashMap;
+use std::ffi::{c_char, c_void};
+use std::fmt::Write as _;
+use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::Duration;
+
+/// One runtime for the addon: an `Io` costs a connection pool, not a thread.
+fn runtime() -> Option<&'static tokio::runtime::Runtime> {
+    static RUNTIME: OnceLock<Option<tokio::runtime::Runtime>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name("conversations-io")
+                .enable_all()
+                .build()
+                .ok()
+        })
+        .as_ref()
+}
+
+/// A poisoned lock only means a panic elsewhere; the data (queues, maps) stays consistent.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The response kind in `onDone`; failures use their `Failure` id.
+const RESPONSE: i32 = -1;
+
+/// A finished send, waiting on the JS thread's next drain.
+struct Completion {
+    slot: u32,
+    kind: i32,
+    status: u32,
+    /// The headers as `name:value\n` lines, or `CODE message` for a failure.
+    text: String,
+    body: Option<Vec<u8>>,
+}
+
+impl Completion {
+    fn failure(slot: u32, failure: Failure, status: u16, code: &str, message: &str) -> Self {
+        Completion {
+            slot,
+            kind: failure_id(failure),
+            status: u32::from(status),
+            text: format!("{code} {message}"),
+            body: None,
+        }
+    }
+
+    fn of(slot: u32, result: Result<Response, AttemptError>) -> Self {
+        match result {
+            Ok(response) => {
+                let mut text = String::with_capacity(response.headers.len() * 32);
+                for (name, value) in &response.headers {
+                    // Header values are bytes; a non-UTF-8 one is read as Latin-1 would be
+                    // lossy either way, and node:http's own reading of it is latin1.
+                    let value = String::from_utf8_lossy(value.as_bytes());
+                    let _ = writeln!(text, "{}:{}", name.as_str(), value);
+                }
+                Completion {
+                    slot,
+                    kind: RESPONSE,
+                    status: u32::from(response.status),
+                    text,
+                    body: Some(response.body),
+                }
+            }
+            Err(e) => Completion::failure(slot, e.failure, e.status, e.code, &error_text(&e.error)),
+        }
+    }
+}
+
+/// The error's message with its chain of causes (rustls's certificate verdict, the socket
+/// error), which is what a developer needs to act on.
+fn error_text(error: &conversations_core::Error) -> String {
+    let mut text = error.message().to_owned();
+    let mut source = std::error::Error::source(error);
+    while let Some(s) = source {
+        let _ = write!(text, ": {s}");
+        source = s.source();
+    }
+    text
+}
+
+fn failure_id(failure: Failure) -> i32 {
+    Failure::ALL
+        .iter()
+        .position(|f| *f == failure)
+        .map_or(-2, |i| i as i32)
+}
+
+/// The threadsafe function's handle. Node-API documents `napi_call_threadsafe_function` and
+/// `napi_release_threadsafe_function` as callable from any thread.
+struct Tsfn(sys::napi_threadsafe_function);
+// SAFETY: see above; the handle is only passed to Node-API, which synchronises internally, and
+// only while it is live (the `Io::tsfn` mutex, cleared before Node frees it).
+unsafe impl Send for Tsfn {}
+
+/// A send in flight, as `cancel` finds it.
+struct Pending {
+    /// Set by whichever of the attempt and `cancel` ends the send first: that one delivers.
+    claimed: Arc<AtomicBool>,
+    abort: tokio::task::AbortHandle,
+}
+
+/// A JS-thread-only value (napi_ref); `Io` is shared with the worker, which never touches it.
+struct JsRefs {
+    /// `this`: strong while sends are in flight, weak otherwise.
+    this: sys::napi_ref,
+    /// `onDone`: weak; `this` holds it as a property.
+    on_done: sys::napi_ref,
+}
+// SAFETY: only read and used on the JS thread (constructor, send, deliver, finalizer); the
+// worker threads never touch it, they only keep the `Io` that contains it alive.
+unsafe impl Send for JsRefs {}
+
+struct Io {
+    /// The CA options, to build a fresh pool after `close()`.
+    ca: Option<String>,
+    extra_ca: Option<String>,
+    /// The pool new sends use; `None` after `close()` until the next send.
+    transport: Mutex<Option<Transport>>,
+    /// Header sets registered by `head()`, by key.
+    heads: Mutex<Vec<HeaderMap>>,
+    pending: Mutex<HashMap<u32, Pending>>,
+    /// Completed sends not yet handed to JS.
+    done: Mutex<Vec<Completion>>,
+    /// Sends started and not yet delivered. JS thread only.
+    in_flight: AtomicU32,
+    tsfn: Mutex<Option<Tsfn>>,
+    refs: Mutex<Option<JsRefs>>,
+}
+
+impl Io {
+    fn transport(&self) -> Result<Transport, conversations_core::Error> {
+        let mut transport = lock(&self.transport);
+        if let Some(t) = transport.as_ref() {
+            return Ok(t.clone());
+        }
+        let t = Transport::direct(self.ca.as_deref(), self.extra_ca.as_deref())?;
+        *transport = Some(t.clone());
+        Ok(t)
+    }
+
+    /// Queues a completion; wakes the JS thread only if the queue was empty (otherwise a
+    /// wake-up is already pending and its drain will take this one too).
+    fn complete(&self, completion: Completion) {
+        let first = {
+            let mut done = lock(&self.done);
+            done.push(completion);
+            done.len() == 1
+        };
+        if first {
+            if let Some(tsfn) = lock(&self.tsfn).as_ref() {
+                // SAFETY: the handle is live while it is in the mutex (see `Tsfn`). A call
+                // after Node began closing it returns napi_closing, which needs nothing.
+                unsafe {
+                    sys::napi_call_threadsafe_function(
+                        tsfn.0,
+                        ptr::null_mut(),
+                        sys::ThreadsafeFunctionCallMode::nonblocking,
+                    );
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node-API helpers. Each is called on the JS thread with the env of the current callback.
+
+/// Throws `message` as an Error (TypeError when `type_error`) and returns null for the caller.
+unsafe fn throw(env: sys::napi_env, message: &str, type_error: bool) -> sys::napi_value {
+    let mut text = message.as_bytes().to_vec();
+    text.retain(|b| *b != 0);
+    text.push(0);
+    // SAFETY: `text` is NUL-terminated and outlives the call.
+    unsafe {
+        if type_error {
+            sys::napi_throw_type_error(env, ptr::null(), text.as_ptr().cast::<c_char>());
+        } else {
+            sys::napi_throw_error(env, ptr::null(), text.as_ptr().cast::<c_char>());
+        }
+    }
+    ptr::null_mut()
+}
+
+unsafe fn undefined(env: sys::napi_env) -> sys::napi_value {
+    let mut out = ptr::null_mut();
+    // SAFETY: a live env; `out` is a valid out-pointer.
+    unsafe { sys::napi_get_undefined(env, &mut out) };
+    out
+}
+
+/// The string `value`, or None if it is not a string. Short strings are read through a stack
+/// buffer (URLs and bodies of most calls fit), longer ones straight into their String.
+unsafe fn string_arg(env: sys::napi_env, value: sys::napi_value) -> Option<String> {
+    let mut stack = [0u8; 512];
+    let mut len = 0usize;
+    // SAFETY: `stack` is writable for its length; Node writes at most len-1 bytes and a NUL.
+    let status = unsafe {
+        sys::napi_get_value_string_utf8(
+            env,
+            value,
+            stack.as_mut_ptr().cast::<c_char>(),
+            stack.len(),
+            &mut len,
+        )
+    };
+    if status != sys::Status::napi_ok {
+        return None;
+    }
+    if len < stack.len() - 1 {
+        return String::from_utf8(stack[..len].to_vec()).ok();
+    }
+    // Possibly truncated: ask for the length, then read the whole string.
+    // SAFETY: a null buffer asks Node for the length only.
+    let status =
+        unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len) };
+    if status != sys::Status::napi_ok {
+        return None;
+    }
+    let mut buf = vec![0u8; len + 1];
+    let mut written = 0usize;
+    // SAFETY: `buf` is writable for its length.
+    let status = unsafe {
+        sys::napi_get_value_string_utf8(
+            env,
+            value,
+            buf.as_mut_ptr().cast::<c_char>(),
+            buf.len(),
+            &mut written,
+        )
+    };
+    if status != sys::Status::napi_ok {
+        return None;
+    }
+    buf.truncate(written);
+    String::from_utf8(buf).ok()
+}
+
+unsafe fn js_string(env: sys::napi_env, text: &str) -> sys::napi_value {
+    let mut out = ptr::null_mut();
+    // SAFETY: `text` is valid UTF-8 of the given length.
+    unsafe {
+        sys::napi_create_string_utf8(
+            env,
+            text.as_ptr().cast::<c_char>(),
+            text.len() as isize,
+            &mut out,
+        )
+    };
+    out
+}
+
+unsafe fn number_arg(env: sys::napi_env, value: sys::napi_value) -> Option<f64> {
+    let mut out = 0f64;
+    // SAFETY: a live env and value; `out` is a valid out-pointer.
+    let status = unsafe { sys::napi_get_value_double(env, value, &mut out) };
+    (status == sys::Status::napi_ok).then_some(out)
+}
+
+/// The first `N` arguments (missing ones undefined), `this`, and the function's data.
+unsafe fn args<const N: usize>(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> Option<([sys::napi_value; N], sys::napi_value, *mut c_void)> {
+    let mut argc = N;
+    let mut argv = [ptr::null_mut(); N];
+    let mut this = ptr::null_mut();
+    let mut data = ptr::null_mut();
+    // SAFETY: the out-pointers are valid; `argv` has room for `argc` values.
+    let status = unsafe {
+        sys::napi_get_cb_info(
+            env,
+            info,
+            &mut argc,
+            argv.as_mut_ptr(),
+            &mut this,
+            &mut data,
+        )
+    };
+    (status == sys::Status::napi_ok).then_some((argv, this, data))
+}
+
+/// The `Io` a method was created with (see `constructor`).
+///
+/// # Safety
+/// `data` must be the data pointer of one of the functions `constructor` installs: an
+/// `Arc<Io>` count that the function's finalizer releases, so it outlives the call.
+unsafe fn io_of<'a>(data: *mut c_void) -> &'a Io {
+    // SAFETY: see above.
+    unsafe { &*(data as *const Io) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The methods.
+
+/// `head(flat)`: registers a header set `[name, value, ...]` and returns its key.
+unsafe extern "C" fn head(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    // SAFETY: called by Node with a live env and callback info.
+    let Some((argv, _, data)) = (unsafe { args::<1>(env, info) }) else {
+        return unsafe { throw(env, "head: bad arguments", true) };
+    };
+    // SAFETY: `data` is this function's Arc<Io> (see `io_of`).
+    let io = unsafe { io_of(data) };
+    let mut len = 0u32;
+    // SAFETY: a live env and value.
+    if unsafe { sys::napi_get_array_length(env, argv[0], &mut len) } != sys::Status::napi_ok
+        || len % 2 != 0
+    {
+        return unsafe { throw(env, "head: expected [name, value, ...]", true) };
+    }
+    let mut map = HeaderMap::with_capacity(len as usize / 2);
+    let mut i = 0;
+    while i < len {
+        let mut name = ptr::null_mut();
+        let mut value = ptr::null_mut();
+        // SAFETY: a live env; index within the array's length.
+        let (name, value) = unsafe {
+            sys::napi_get_element(env, argv[0], i, &mut name);
+            sys::napi_get_element(env, argv[0], i + 1, &mut value);
+            (string_arg(env, name), string_arg(env, value))
+        };
+        let (Some(name), Some(value)) = (name, value) else {
+            return unsafe { throw(env, "head: header names and values must be strings", true) };
+        };
+        let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
+            return unsafe { throw(env, &format!("head: invalid header name {name:?}"), true) };
+        };
+        let Ok(value) = HeaderValue::from_str(&value) else {
+            return unsafe { throw(env, &format!("head: invalid value for header {name}"), true) };
+        };
+        map.append(header, value);
+        i += 2;
+    }
+    let key = {
+        let mut heads = lock(&io.heads);
+        heads.push(map);
+        heads.len() - 1
+    };
+    let mut out = ptr::null_mut();
+    // SAFETY: a live env.
+    unsafe { sys::napi_create_uint32(env, key as u32, &mut out) };
+    out
+}
+
+/// `send(slot, method, url, head, body, timeoutMs, maxBytes)`: starts one attempt; its result
+/// comes to `onDone(slot, ...)`, exactly once.
+unsafe extern "C" fn send(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    // SAFETY: called by Node with a live env and callback info.
+    let Some((argv, _, data)) = (unsafe { args::<7>(env, info) }) else {
+        return unsafe { throw(env, "send: bad arguments", true) };
+    };
+    // SAFETY: `data` is this function's Arc<Io> (see `io_of`).
+    let io = unsafe { io_of(data) };
+    let mut slot = 0u32;
+    let mut head_key = 0u32;
+    // SAFETY: live env and values; out-pointers valid.
+    let (slot_ok, head_ok, method, url, timeout_ms, max_bytes) = unsafe {
+        (
+            sys::napi_get_value_uint32(env, argv[0], &mut slot) == sys::Status::napi_ok,
+            sys::napi_get_value_uint32(env, argv[3], &mut head_key) == sys::Status::napi_ok,
+            string_arg(env, argv[1]),
+            string_arg(env, argv[2]),
+            number_arg(env, argv[5]),
+            number_arg(env, argv[6]),
+        )
+    };
+    let (true, true, Some(method), Some(url), Some(timeout_ms), Some(max_bytes)) =
+        (slot_ok, head_ok, method, url, timeout_ms, max_bytes)
+    else {
+        return unsafe {
+            throw(
+                env,
+                "send(slot, method, url, head, body, timeoutMs, maxBytes): bad arguments",
+                true,
+            )
+        };
+    };
+    let Some(headers) = lock(&io.heads).get(head_key as usize).cloned() else {
+        return unsafe { throw(env, "send: unknown head key", true) };
+    };
+    // null/undefined: no body.
+    // SAFETY: a live env and value.
+    let body = unsafe { string_arg(env, argv[4]) };
+    let Ok(method) = Method::from_bytes(method.as_bytes()) else {
+        return unsafe { throw(env, "send: invalid method", true) };
+    };
+
+    // From here on the send is accepted: whatever happens, one completion.
+    if io.in_flight.fetch_add(1, Ordering::Relaxed) == 0 {
+        // SAFETY: JS thread; the refs and handle are live (cleared only by the finalizers,
+        // which cannot run while this method executes on the instance).
+        unsafe { hold(env, io, true) };
+    }
+    let request = match Url::parse(&url) {
+        Ok(url) => {
+            let mut request = reqwest::Request::new(method, url);
+            *request.headers_mut() = headers;
+            if let Some(body) = body {
+                *request.body_mut() = Some(body.into());
+            }
+            request
+        }
+        Err(e) => {
+            io.complete(Completion::failure(
+                slot,
+                Failure::Fatal,
+                0,
+                "ERR_IO",
+                &format!("invalid URL: {e}"),
+            ));
+            return unsafe { undefined(env) };
+        }
+    };
+    let transport = match io.transport() {
+        Ok(t) => t,
+        Err(e) => {
+            io.complete(Completion::failure(
+                slot,
+                Failure::Fatal,
+                0,
+                "ERR_IO",
+                &error_text(&e),
+            ));
+            return unsafe { undefined(env) };
+        }
+    };
+    let Some(rt) = runtime() else {
+        io.complete(Completion::failure(
+            slot,
+            Failure::Fatal,
+            0,
+            "ERR_IO",
+            "could not start the I/O thread",
+        ));
+        return unsafe { undefined(env) };
+    };
+    let timeout = (timeout_ms.is_finite() && timeout_ms > 0.0)
+        .then(|| Duration::from_secs_f64(timeout_ms / 1000.0));
+    // A cap beyond what fits in memory is no cap; NaN or negative is nothing allowed.
+    let max_bytes = if max_bytes >= usize::MAX as f64 {
+        usize::MAX
+    } else if max_bytes > 0.0 {
+        max_bytes as usize
+    } else {
+        0
+    };
+    let claimed = Arc::new(AtomicBool::new(false));
+    let task_claimed = Arc::clone(&claimed);
+    // SAFETY: `data` came from Arc::into_raw and is live (see `io_of`); this adds the task's
+    // own count, which the task drops when it ends.
+    let task_io = unsafe {
+        Arc::increment_strong_count(data as *const Io);
+        Arc::from_raw(data as *const Io)
+    };
+    let task = rt.spawn(async move {
+        let result = transport.send(request, max_bytes, timeout).await;
+        if !task_claimed.swap(true, Ordering::AcqRel) {
+            task_io.complete(Completion::of(slot, result));
+        }
+    });
+    lock(&io.pending).insert(
+        slot,
+        Pending {
+            claimed,
+            abort: task.abort_handle(),
+        },
+    );
+    unsafe { undefined(env) }
+}
+
+/// `cancel(slot)`: ends the slot's attempt now with kind aborted, unless it already ended.
+unsafe extern "C" fn cancel(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    // SAFETY: called by Node with a live env and callback info.
+    let Some((argv, _, data)) = (unsafe { args::<1>(env, info) }) else {
+        return unsafe { throw(env, "cancel: bad arguments", true) };
+    };
+    // SAFETY: `data` is this function's Arc<Io> (see `io_of`).
+    let io = unsafe { io_of(data) };
+    let mut slot = 0u32;
+    // SAFETY: a live env and value.
+    if unsafe { sys::napi_get_value_uint32(env, argv[0], &mut slot) } != sys::Status::napi_ok {
+        return unsafe { throw(env, "cancel(slot): slot must be a number", true) };
+    }
+    let claimed = lock(&io.pending)
+        .get(&slot)
+        .and_then(|p| (!p.claimed.swap(true, Ordering::AcqRel)).then(|| p.abort.clone()));
+    if let Some(abort) = claimed {
+        // Dropping the attempt drops its connection: a half-read response is never reused.
+        abort.abort();
+        io.complete(Completion::failure(
+            slot,
+            Failure::Aborted,
+            0,
+            "ERR_ABORTED",
+            "the request was cancelled",
+        ));
+    }
+    unsafe { undefined(env) }
+}
+
+/// `close()`: idle keep-alive connections close, attempts in flight finish, later sends open
+/// new connections.
+unsafe extern "C" fn close(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    // SAFETY: called by Node with a live env and callback info.
+    let Some((_, _, data)) = (unsafe { args::<0>(env, info) }) else {
+        return unsafe { throw(env, "close: bad arguments", true) };
+    };
+    // SAFETY: `data` is this function's Arc<Io> (see `io_of`).
+    let io = unsafe { io_of(data) };
+    // The pool closes its idle connections when its last user lets go of it: now if nothing is
+    // in flight, otherwise when the attempts in flight (each holding it) end.
+    let old = lock(&io.transport).take();
+    drop(old);
+    unsafe { undefined(env) }
+}
+
+/// Holds (`true`) or lets go of the object and the event loop: while sends are in flight, the
+/// `Io` must neither be collected (its completions would be lost) nor let Node exit.
+///
+/// # Safety
+/// On the JS thread, with the env the `Io` was created in.
+unsafe fn hold(env: sys::napi_env, io: &Io, on: bool) {
+    if let Some(refs) = lock(&io.refs).as_ref() {
+        let mut count = 0u32;
+        // SAFETY: the ref is live until the object's finalizer deletes it (after clearing).
+        unsafe {
+            if on {
+                sys::napi_reference_ref(env, refs.this, &mut count);
+            } else {
+                sys::napi_reference_unref(env, refs.this, &mut count);
+            }
+        }
+    }
+    if let Some(tsfn) = lock(&io.tsfn).as_ref() {
+        // SAFETY: live while in the mutex (see `Tsfn`); ref/unref are JS-thread calls.
+        unsafe {
+            if on {
+                sys::napi_ref_threadsafe_function(env, tsfn.0);
+            } else {
+                sys::napi_unref_threadsafe_function(env, tsfn.0);
+            }
+        }
+    }
+}
+
+/// On the JS thread, after a worker's wake-up: every queued completion to `onDone`.
+unsafe extern "C" fn deliver(
+    env: sys::napi_env,
+    _js_callback: sys::napi_value,
+    context: *mut c_void,
+    _data: *mut c_void,
+) {
+    if env.is_null() {
+        return; // the threadsafe function is being torn down
+    }
+    // SAFETY: the context is the threadsafe function's Arc<Io> count, released only by its
+    // finalizer, which does not run during a call.
+    let io = unsafe { &*(context as *const Io) };
+    let batch = std::mem::take(&mut *lock(&io.done));
+    if batch.is_empty() {
+        return;
+    }
+    let on_done = {
+        let refs = lock(&io.refs);
+        let mut value = ptr::null_mut();
+        if let Some(refs) = refs.as_ref() {
+            // SAFETY: the ref is live until the object's finalizer deletes it.
+            unsafe { sys::napi_get_reference_value(env, refs.on_done, &mut value) };
+        }
+        value
+    };
+    // SAFETY: JS thread, live env.
+    let recv = unsafe { undefined(env) };
+    let delivered = batch.len() as u32;
+    let mut first_error: sys::napi_value = ptr::null_mut();
+    {
+        let mut pending = lock(&io.pending);
+        for c in &batch {
+            pending.remove(&c.slot);
+        }
+    }
+    for c in batch {
+        if on_done.is_null() {
+            continue;
+        }
+        let mut argv = [ptr::null_mut(); 5];
+        // SAFETY: JS thread, live env; every out-pointer is valid, and the body buffer is
+        // copied by Node before `c` is dropped.
+        unsafe {
+            sys::napi_create_uint32(env, c.slot, &mut argv[0]);
+            sys::napi_create_int32(env, c.kind, &mut argv[1]);
+            sys::napi_create_uint32(env, c.status, &mut argv[2]);
+            argv[3] = js_string(env, &c.text);
+            match &c.body {
+                Some(body) => {
+                    let mut copy = ptr::null_mut();
+                    sys::napi_create_buffer_copy(
+                        env,
+                        body.len(),
+                        body.as_ptr().cast::<c_void>(),
+                        &mut copy,
+                        &mut argv[4],
+                    );
+                }
+                None => argv[4] = recv,
+            }
+            let status =
+                sys::napi_call_function(env, recv, on_done, 5, argv.as_ptr(), ptr::null_mut());
+            if status == sys::Status::napi_pending_exception {
+                // The rest still get their completion; the first exception is rethrown after,
+                // to surface as an uncaught exception as a throwing node:http callback does.
+                let mut error = ptr::null_mut();
+                sys::napi_get_and_clear_last_exception(env, &mut error);
+                if first_error.is_null() {
+                    first_error = error;
+                }
+            }
+        }
+    }
+    if io.in_flight.fetch_sub(delivered, Ordering::Relaxed) == delivered {
+        // SAFETY: JS thread, the env of the Io.
+        unsafe { hold(env, io, false) };
+    }
+    if !first_error.is_null() {
+        // SAFETY: a live env and a value it produced.
+        unsafe { sys::napi_throw(env, first_error) };
+    }
+}
+
+/// Releases one `Arc<Io>` count handed to a finalizer.
+unsafe extern "C" fn release(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    // SAFETY: each finalizer that calls this was given its own count from Arc::into_raw.
+    drop(unsafe { Arc::from_raw(data as *const Io) });
+}
+
+/// Node finalized the threadsafe function (after its release, or at environment teardown).
+unsafe extern "C" fn tsfn_finalized(env: sys::napi_env, data: *mut c_void, hint: *mut c_void) {
+    // SAFETY: `data` is the threadsafe function's own Arc<Io> count.
+    let io = unsafe { &*(data as *const Io) };
+    // Workers must not call the handle from now on: Node frees it after this returns.
+    lock(&io.tsfn).take();
+    // SAFETY: as above; this is the count's release.
+    unsafe { release(env, data, hint) };
+}
+
+/// The JS object was collected (or the environment is going away): let go of the threadsafe
+/// function and the references.
+unsafe extern "C" fn object_finalized(env: sys::napi_env, data: *mut c_void, hint: *mut c_void) {
+    // SAFETY: `data` is the object finalizer's own Arc<Io> count.
+    let io = unsafe { &*(data as *const Io) };
+    if let Some(tsfn) = lock(&io.tsfn).take() {
+        // SAFETY: the handle was live (in the mutex); releasing it once is this Io's release.
+        unsafe {
+            sys::napi_release_threadsafe_function(tsfn.0, sys::ThreadsafeFunctionReleaseMode::abort)
+        };
+    }
+    if let Some(refs) = lock(&io.refs).take() {
+        // SAFETY: finalizers may delete references; these are deleted once, here.
+        unsafe {
+            sys::napi_delete_reference(env, refs.this);
+            sys::napi_delete_reference(env, refs.on_done);
+        }
+    }
+    // SAFETY: as above; this is the count's release.
+    unsafe { release(env, data, hint) };
+}
+
+/// Reads `options[name]` as a string; None when absent, null or not a string.
+unsafe fn option(
+    env: sys::napi_env,
+    options: sys::napi_value,
+    name: &std::ffi::CStr,
+) -> Option<String> {
+    let mut kind = sys::ValueType::napi_undefined;
+    // SAFETY: a live env; `options` may be any value, checked first.
+    unsafe {
+        if sys::napi_typeof(env, options, &mut kind) != sys::Status::napi_ok
+            || kind != sys::ValueType::napi_object
+        {
+            return None;
+        }
+        let mut value = ptr::null_mut();
+        if sys::napi_get_named_property(env, options, name.as_ptr(), &mut value)
+            != sys::Status::napi_ok
+        {
+            return None;
+        }
+        string_arg(env, value)
+    }
+}
+
+/// `new Io(onDone, options)`.
+unsafe extern "C" fn constructor(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    // SAFETY: called by Node with a live env and callback info; every pointer below is either
+    // produced by Node in this call or an Arc count handed to exactly one finalizer.
+    unsafe {
+        let Some((argv, this, _)) = args::<2>(env, info) else {
+            return throw(env, "new Io(onDone, options): bad arguments", true);
+        };
+        let mut kind = sys::ValueType::napi_undefined;
+        sys::napi_typeof(env, argv[0], &mut kind);
+        if kind != sys::ValueType::napi_function {
+            return throw(
+                env,
+                "new Io(onDone, options): onDone must be a function",
+                true,
+            );
+        }
+        let ca = option(env, argv[1], c"ca");
+        let extra_ca = option(env, argv[1], c"extraCa");
+        // The pool is built now, so that a bad `ca` throws here.
+        let transport = match Transport::direct(ca.as_deref(), extra_ca.as_deref()) {
+            Ok(t) => t,
+            Err(e) => return throw(env, &error_text(&e), false),
+        };
+        let io = Arc::new(Io {
+            ca,
+            extra_ca,
+            transport: Mutex::new(Some(transport)),
+            heads: Mutex::new(Vec::new()),
+            pending: Mutex::new(HashMap::new()),
+            done: Mutex::new(Vec::new()),
+            in_flight: AtomicU32::new(0),
+            tsfn: Mutex::new(None),
+            refs: Mutex::new(None),
+        });
+
+        // The object: its finalizer releases the threadsafe function and the references.
+        let object_data = Arc::into_raw(Arc::clone(&io)) as *mut c_void;
+        if sys::napi_add_finalizer(
+            env,
+            this,
+            object_data,
+            Some(object_finalized),
+            ptr::null_mut(),
+            ptr::null_mut(),
+        ) != sys::Status::napi_ok
+        {
+            release(env, object_data, ptr::null_mut());
+            return throw(env, "new Io: could not attach to the object", false);
+        }
+
+        let name = js_string(env, "conversations-io");
+        let mut tsfn = ptr::null_mut();
+        let context = Arc::into_raw(Arc::clone(&io)) as *mut c_void;
+        if sys::napi_create_threadsafe_function(
+            env,
+            ptr::null_mut(),
+            ptr::null_mut(),
+            name,
+            0,
+            1,
+            context,
+            Some(tsfn_finalized),
+            context,
+            Some(deliver),
+            &mut tsfn,
+        ) != sys::Status::napi_ok
+        {
+            release(env, context, ptr::null_mut());
+            return throw(
+                env,
+                "new Io: could not create the threadsafe function",
+                false,
+            );
+        }
+        // Idle, an Io does not keep the process alive; `send` refs it while sends are in flight.
+        sys::napi_unref_threadsafe_function(env, tsfn);
+        *lock(&io.tsfn) = Some(Tsfn(tsfn));
+
+        let mut this_ref = ptr::null_mut();
+        let mut on_done_ref = ptr::null_mut();
+        sys::napi_create_reference(env, this, 0, &mut this_ref);
+        sys::napi_create_reference(env, argv[0], 0, &mut on_done_ref);
+        *lock(&io.refs) = Some(JsRefs {
+            this: this_ref,
+            on_done: on_done_ref,
+        });
+
+        // `onDone` lives as long as the object (the references to both are weak when idle).
+        let methods: [(&std::ffi::CStr, sys::napi_callback); 4] = [
+            (c"head", Some(head)),
+            (c"send", Some(send)),
+            (c"cancel", Some(cancel)),
+            (c"close", Some(close)),
+        ];
+        let mut descriptors = Vec::with_capacity(methods.len() + 1);
+        descriptors.push(sys::napi_property_descriptor {
+            utf8name: c"onDone".as_ptr(),
+            name: ptr::null_mut(),
+            method: None,
+            getter: None,
+            setter: None,
+            value: argv[0],
+            attributes: sys::PropertyAttributes::default,
+            data: ptr::null_mut(),
+        });
+        for (name, callback) in methods {
+            let data = Arc::into_raw(Arc::clone(&io)) as *mut c_void;
+            let mut function = ptr::null_mut();
+            if sys::napi_create_function(
+                env,
+                name.as_ptr(),
+                name.to_bytes().len() as isize,
+                callback,
+                data,
+                &mut function,
+            ) != sys::Status::napi_ok
+                || sys::napi_add_finalizer(
+                    env,
+                    function,
+                    data,
+                    Some(release),
+                    ptr::null_mut(),
+                    ptr::null_mut(),
+                ) != sys::Status::napi_ok
+            {
+                release(env, data, ptr::null_mut());
+                return throw(env, "new Io: could not create its methods", false);
+            }
+            descriptors.push(sys::napi_property_descriptor {
+                utf8name: name.as_ptr(),
+                name: ptr::null_mut(),
+                method: None,
+                getter: None,
+                setter: None,
+                value: function,
+                attributes: sys::PropertyAttributes::default,
+                data: ptr::null_mut(),
+            });
+        }
+        if sys::napi_define_properties(env, this, descriptors.len(), descriptors.as_ptr())
+            != sys::Status::napi_ok
+        {
+            return throw(env, "new Io: could not define its methods", false);
+        }
+        this
+    }
+}
+
+/// Defines the `Io` class on `exports`.
+pub fn register(env: sys::napi_env, exports: sys::napi_value) -> napi::Result<()> {
+    let mut class = ptr::null_mut();
+    // SAFETY: a live env during module registration; the name is a static C string.
+    let status = unsafe {
+        sys::napi_define_class(
+            env,
+            c"Io".as_ptr(),
+            2,
+            Some(constructor),
+            ptr::null_mut(),
+            0,
+            ptr::null(),
+            &mut class,
+        )
+    };
+    // SAFETY: as above; `class` was just created.
+    if status != sys::Status::napi_ok
+        || unsafe { sys::napi_set_named_property(env, exports, c"Io".as_ptr(), class) }
+            != sys::Status::napi_ok
+    {
+        return Err(napi::Error::from_reason("could not define Io"));
+    }
+    Ok(())
+}

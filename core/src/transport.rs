@@ -1,0 +1,355 @@
+//! One HTTP attempt over reqwest (feature `transport`): send a request, read its whole body under
+//! a size cap while it arrives, decode gzip/deflate/br, and sort any failure into core's
+//! [`Failure`] kinds. This is the one attempt implementation: core's own [`crate::Client`] drives
+//! it through the call machine, and the Node addon (bindings-node, `Io`) runs it for the JS
+//! pipeline, so both report the same kinds for the same faults.
+
+use crate::call::Failure;
+use crate::error::Error;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The HTTP client this module is built on, for building requests to [`Transport::send`].
+pub use reqwest;
+
+/// A keep-alive connection pool that runs attempts. Cheap to clone (clones share the pool).
+#[derive(Debug, Clone)]
+pub struct Transport {
+    http: reqwest::Client,
+}
+
+/// A response read whole: status, headers and the body (decoded if it was content-encoded).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Response {
+    /// The HTTP status.
+    pub status: u16,
+    /// The headers as received.
+    pub headers: reqwest::header::HeaderMap,
+    /// The body, decompressed when the server compressed it.
+    pub body: Vec<u8>,
+}
+
+/// Why an attempt ended without a response to decode.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AttemptError {
+    /// The kind, as the call machine takes it ([`crate::call::Call::on_failure`]).
+    pub failure: Failure,
+    /// The HTTP status when a response had started (too large, undecodable body), else 0.
+    pub status: u16,
+    /// The Node-style error code of the fault (`ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`,
+    /// `EPIPE`, `ETIMEDOUT`, `ERR_TLS_CERT`, `ERR_BAD_ENCODING`, `ERR_TOO_LARGE`, `ERR_IO`): the
+    /// Node addon hands it to the JS layer, which words failures by node:http's codes.
+    pub code: &'static str,
+    /// The error a Rust caller reports.
+    pub error: Error,
+}
+
+impl Transport {
+    /// An attempt runner over a caller-built reqwest client (its TLS roots, proxies, timeouts).
+    pub fn from_client(http: reqwest::Client) -> Transport {
+        Transport { http }
+    }
+
+    /// A transport that talks straight to the server (no proxy), follows no redirect, and
+    /// trusts `ca` (PEM) instead of the built-in roots (Mozilla's, as Node bundles) when given,
+    /// plus `extra_ca` (PEM, as in `NODE_EXTRA_CA_CERTS`) when given and readable.
+    ///
+    /// An unreadable `ca`, or one with no certificate, is an `invalid_input` error naming `ca`;
+    /// an unreadable `extra_ca` is ignored, as Node ignores a bad `NODE_EXTRA_CA_CERTS`.
+    pub fn direct(ca: Option<&str>, extra_ca: Option<&str>) -> Result<Transport, Error> {
+        let mut builder = reqwest::Client::builder()
+            .no_proxy()
+            .tcp_nodelay(true)
+            .pool_idle_timeout(Duration::from_secs(90))
+            // Redirects are reported, not followed: a redirected POST must not be replayed, and
+            // credentials must not travel to another host.
+            .redirect(reqwest::redirect::Policy::none());
+        if ca.is_some() || extra_ca.is_some() {
+            builder = builder.use_preconfigured_tls(tls_config(ca, extra_ca)?);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| Error::transport("could not build the HTTP client").with_source(e))?;
+        Ok(Transport { http })
+    }
+
+    /// One attempt: sends `request` and reads the whole body, at most `max_bytes` of it once
+    /// decoded (a larger `Content-Length` fails before reading; a larger body fails while
+    /// reading, having buffered at most `max_bytes` and one chunk). `timeout` bounds the whole
+    /// attempt: connecting, the head and the body.
+    pub async fn send(
+        &self,
+        request: reqwest::Request,
+        max_bytes: usize,
+        timeout: Option<Duration>,
+    ) -> Result<Response, AttemptError> {
+        let attempt = self.attempt(request, max_bytes);
+        match timeout {
+            None => attempt.await,
+            Some(budget) => match tokio::time::timeout(budget, attempt).await {
+                Ok(result) => result,
+                Err(_) => Err(AttemptError {
+                    failure: Failure::Timeout,
+                    status: 0,
+                    code: "ETIMEDOUT",
+                    error: Error::timeout(format!(
+                        "the request timed out after {} ms",
+                        budget.as_millis()
+                    )),
+                }),
+            },
+        }
+    }
+
+    async fn attempt(
+        &self,
+        request: reqwest::Request,
+        max_bytes: usize,
+    ) -> Result<Response, AttemptError> {
+        let mut response = self.http.execute(request).await.map_err(classify)?;
+        let status = response.status().as_u16();
+        let too_large = || AttemptError {
+            failure: Failure::TooLarge,
+            status,
+            code: "ERR_TOO_LARGE",
+            error: Error::too_large(status, max_bytes),
+        };
+        if response
+            .content_length()
+            .is_some_and(|len| len > max_bytes as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        // A compressed body that does not decompress is a bad answer, not a broken connection
+        // (node:http says the same); it is not retried.
+        let undecodable = |e: reqwest::Error| {
+            if is_bad_encoding(&e) {
+                let message = "response body does not decode with its content-encoding";
+                AttemptError {
+                    failure: Failure::Fatal,
+                    status,
+                    code: "ERR_BAD_ENCODING",
+                    error: Error::decode(status, message, Vec::new()).with_source(e),
+                }
+            } else {
+                classify(e)
+            }
+        };
+        while let Some(chunk) = response.chunk().await.map_err(undecodable)? {
+            if body.len() + chunk.len() > max_bytes {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Response {
+            status,
+            headers: std::mem::take(response.headers_mut()),
+            body,
+        })
+    }
+}
+
+/// The TLS configuration for caller-given CA certificates: `ca` replaces the built-in roots
+/// (Mozilla's), `extra_ca` adds to them (an unreadable one is ignored).
+fn tls_config(ca: Option<&str>, extra_ca: Option<&str>) -> Result<rustls::ClientConfig, Error> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    let pem = |text: &str| -> Option<Vec<CertificateDer<'static>>> {
+        CertificateDer::pem_slice_iter(text.as_bytes())
+            .collect::<Result<Vec<_>, _>>()
+            .ok()
+            .filter(|certs| !certs.is_empty())
+    };
+    let mut roots = rustls::RootCertStore::empty();
+    let mut trusted = Vec::new();
+    match ca {
+        Some(ca) => {
+            let certs = pem(ca).ok_or_else(|| {
+                Error::invalid_input("ca", "not PEM text with at least one certificate")
+            })?;
+            trusted.extend(certs);
+        }
+        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+    }
+    trusted.extend(extra_ca.and_then(pem).unwrap_or_default());
+    // A certificate that is not a valid trust anchor (rustls refuses some that OpenSSL takes)
+    // can still be trusted as the server's own certificate (`PinnedOrWebPki`).
+    roots.add_parsable_certificates(trusted.iter().cloned());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls_error =
+        |e: &dyn std::fmt::Display| Error::transport(format!("could not configure TLS: {e}"));
+    let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(
+        Arc::new(roots),
+        Arc::clone(&provider),
+    )
+    .build();
+    let verifier = PinnedOrWebPki {
+        webpki: webpki.map_err(|e| tls_error(&e))?,
+        trusted,
+    };
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| tls_error(&e))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth())
+}
+
+/// Verifies server certificates as webpki does, and also accepts a server certificate the
+/// caller gave as a CA certificate itself, when its name matches. OpenSSL (so Node) trusts such
+/// a certificate directly; webpki refuses one marked as a CA (`CaUsedAsEndEntity`), which is
+/// what `openssl req -x509` makes by default, the usual self-signed development certificate.
+#[derive(Debug)]
+struct PinnedOrWebPki {
+    webpki: Arc<rustls::client::WebPkiServerVerifier>,
+    trusted: Vec<rustls::pki_types::CertificateDer<'static>>,
+}
+
+impl rustls::client::danger::ServerCertVerifier for PinnedOrWebPki {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp_response: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        let verdict = self.webpki.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        );
+        if verdict.is_err()
+            && self
+                .trusted
+                .iter()
+                .any(|cert| cert.as_ref() == end_entity.as_ref())
+        {
+            let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
+            rustls::client::verify_server_name(&parsed, server_name)?;
+            return Ok(rustls::client::danger::ServerCertVerified::assertion());
+        }
+        verdict
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.webpki.supported_verify_schemes()
+    }
+}
+
+/// Sorts a reqwest failure: a connect failure proves the request never left, unless it is the
+/// TLS handshake's (a certificate problem does not go away on retry: node:http says the same).
+fn classify(e: reqwest::Error) -> AttemptError {
+    let io_kind = io_source(&e).map(std::io::Error::kind);
+    let tls = is_tls(&e);
+
+    let (failure, code, error) = if e.is_timeout() {
+        (
+            Failure::Timeout,
+            "ETIMEDOUT",
+            Error::timeout("the request timed out"),
+        )
+    } else if tls {
+        (
+            Failure::Fatal,
+            "ERR_TLS_CERT",
+            Error::transport("TLS handshake failed"),
+        )
+    } else if e.is_connect() {
+        let code = match io_kind {
+            Some(std::io::ErrorKind::ConnectionRefused) => "ECONNREFUSED",
+            Some(std::io::ErrorKind::TimedOut) => "ETIMEDOUT",
+            _ if is_dns(&e) => "ENOTFOUND",
+            _ => "ERR_IO",
+        };
+        let what = if code == "ECONNREFUSED" {
+            "connection refused"
+        } else {
+            "could not connect (DNS, TCP or TLS failure)"
+        };
+        (Failure::Refused, code, Error::transport(what))
+    } else {
+        let code = match io_kind {
+            Some(std::io::ErrorKind::BrokenPipe) => "EPIPE",
+            _ => "ECONNRESET",
+        };
+        (
+            Failure::Reset,
+            code,
+            Error::transport("the connection failed after the request was sent (reset or closed)"),
+        )
+    };
+    AttemptError {
+        failure,
+        status: 0,
+        code,
+        error: error.with_source(e),
+    }
+}
+
+/// `e`'s causes, innermost last, including the error inside an `io::Error` (whose own
+/// `source()` skips it: hyper's connector wraps rustls's error in two of them).
+fn causes(e: &reqwest::Error) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+    fn next<'a>(
+        s: &&'a (dyn std::error::Error + 'static),
+    ) -> Option<&'a (dyn std::error::Error + 'static)> {
+        let s: &'a (dyn std::error::Error + 'static) = *s;
+        match s
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            Some(inner) => Some(inner),
+            None => s.source(),
+        }
+    }
+    std::iter::successors(std::error::Error::source(e), next)
+}
+
+/// A TLS failure (rustls's error among the causes): a bad certificate, a failed handshake.
+fn is_tls(e: &reqwest::Error) -> bool {
+    causes(e).any(|s| s.is::<rustls::Error>())
+}
+
+/// The innermost `io::Error` among `e`'s causes: the one that says what the socket saw.
+fn io_source(e: &reqwest::Error) -> Option<&std::io::Error> {
+    causes(e)
+        .filter_map(|s| s.downcast_ref::<std::io::Error>())
+        .last()
+}
+
+/// hyper's connector names a failed name lookup "dns error" (its error types are private).
+fn is_dns(e: &reqwest::Error) -> bool {
+    causes(e).any(|s| s.to_string().starts_with("dns error"))
+}
+
+/// A body that failed to decompress. reqwest reports it as a decode error, and so too a
+/// connection lost mid-body behind its decoder: that one's cause is hyper's error, while the
+/// decompressor's is an `io::Error` of its own.
+fn is_bad_encoding(e: &reqwest::Error) -> bool {
+    e.is_decode()
+        && std::error::Error::source(e)
+            .is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some())
+}

@@ -240,12 +240,18 @@ async function outcome(promise) {
   }
 }
 
-/** Runs `call(client)` through each transport; asserts the outcomes are equal, returns one. */
+/**
+ * Runs `call(client)` through each transport; asserts the outcomes are equal, returns one.
+ * reqwest drops Content-Encoding (and Content-Length) from a response it decompresses, which
+ * node:http keeps: that one difference is left out here (see the todo test below).
+ */
 async function same(server, call, extra = {}) {
   const results = [];
   for (const transport of TRANSPORTS) {
     const client = new ConversationsClient(opts(server.url, { transport, ...extra }));
-    results.push(await outcome(call(client)));
+    const got = await outcome(call(client));
+    if (got.headers !== undefined) delete got.headers['content-encoding'];
+    results.push(got);
     client.close();
   }
   for (let i = 1; i < results.length; i++) assert.deepEqual(results[i], results[0], `${TRANSPORTS[i]} vs ${TRANSPORTS[0]}`);
@@ -370,6 +376,21 @@ for (const [name, script] of Object.entries(behaviours)) {
   });
 }
 
+test('a decompressed response keeps its content-encoding header, as node:http does', {
+  todo: 'the addon (reqwest) removes content-encoding from a response it decodes',
+  skip: !NATIVE && 'wasm engine',
+}, async () => {
+  const server = await startApi((req, res) => { behaviours['gzip body'](req, res); return true; });
+  try {
+    const client = new ConversationsClient(opts(server.url, { transport: 'rust' }));
+    const { response } = await client.listAppUsers().withResponse();
+    client.close();
+    assert.equal(response.headers['content-encoding'], 'gzip');
+  } finally {
+    await server.close();
+  }
+});
+
 test('same through both transports: a POST answered 503 is sent once, its error has the headers', async () => {
   const server = await startApi(() => [503, '{"message":"busy"}', { 'retry-after': '0', 'x-request-id': 'q' }]);
   try {
@@ -389,16 +410,15 @@ test('same through both transports: a body that does not decompress is a DecodeE
     return true;
   });
   try {
-    // The decompressor's own words differ (zlib's, Rust's): everything else is the same.
+    // The decompressor's own words differ (zlib's, Rust's), and the addon does not say which
+    // coding failed: everything else is the same.
     const results = [];
     for (const transport of TRANSPORTS) {
       const got = await outcome(new ConversationsClient(opts(server.url, { transport })).listAppUsers());
-      results.push({ ...got, message: got.message.replace(/ \(.*\)$/, '') });
+      assert.match(got.message, /^GET http:\/\/127\.0\.0\.1:\d+\/beta\/conversations\/users: response body is not valid (gzip|for its content-encoding) \(.+\)$/);
+      results.push({ ...got, message: undefined });
     }
-    for (const r of results) {
-      assert.deepEqual({ name: r.name, code: r.code, status: r.status }, { name: 'DecodeError', code: 'decode', status: 200 });
-      assert.match(r.message, /^GET http:\/\/127\.0\.0\.1:\d+\/beta\/conversations\/users: response body is not valid gzip/);
-    }
+    assert.deepEqual(results[0], { ...results[0], name: 'DecodeError', code: 'decode', status: 200 });
     assert.deepEqual(results.at(-1), results[0]);
     assert.equal(server.requests.length, TRANSPORTS.length, 'not retried');
   } finally {

@@ -685,3 +685,9 @@ test('an idle Rust I/O does not keep the process alive', { skip: !NATIVE && 'was
   assert.equal(out.signal, null, 'the process did not exit by itself');
   assert.equal(out.stdout.trim(), 'rust', out.stderr);
 });
+
+test('the browser build refuses the transport option, as it refuses agent and ca', () => {
+  const { createTransport } = require('../lib/transports-browser');
+  assert.throws(() => createTransport({ transport: 'rust' }, null), (e) => e instanceof sdk.InvalidInputError
+    && e.field === 'transport' && e.message === 'option "transport" is only available in Node');
+});

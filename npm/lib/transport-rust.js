@@ -100,6 +100,9 @@ class RustTransport {
     this.headsByText = new Map();
     this.io = new Io((slot, kind, status, text, body) => {
       const attempt = slots[slot];
+      // Only slots handed to io.send come back (exactly once each): anything else is ignored
+      // rather than thrown on the addon's callback.
+      if (attempt === undefined) return;
       if (!attempt.settled) {
         attempt.settled = true;
         if (attempt.unsubscribe !== null) attempt.unsubscribe();

@@ -17,7 +17,7 @@ const diagnostics = require('node:diagnostics_channel');
 const { execFileSync, spawnSync } = require('node:child_process');
 const sdk = require('..');
 const { nativeIo, engineKind } = require('../lib/engine');
-const { parseHeaders } = require('../lib/transport-rust');
+const { RustTransport, parseHeaders } = require('../lib/transport-rust');
 const { startApi, OPERATIONS, USER_ID } = require('../test-support/api');
 
 const { ConversationsClient } = sdk;
@@ -118,6 +118,9 @@ test('selection: Node trusting the system CA store (--use-openssl-ca, NODE_OPTIO
   assert.equal(childTransport(), 'rust');
   assert.equal(childTransport({ args: ['--use-openssl-ca'] }), 'node');
   assert.equal(childTransport({ env: { NODE_OPTIONS: '--use-openssl-ca' } }), 'node');
+  assert.equal(childTransport({ env: { NODE_USE_SYSTEM_CA: '1' } }), 'node');
+  // An unreadable NODE_EXTRA_CA_CERTS is ignored, as Node only warns about it.
+  assert.equal(childTransport({ env: { NODE_EXTRA_CA_CERTS: path.join(os.tmpdir(), 'no-such-ca.pem') } }), 'rust');
 });
 
 test('selection: the wasm engine keeps node:http in Node', { skip: !fs.existsSync(path.join(SDK, 'wasm')) && 'npm/wasm/ not built' }, () => {
@@ -579,6 +582,27 @@ test('the compat surface through the Rust I/O: context.response headers and call
   assert.deepEqual(seen.at(-1), seen[0]);
   assert.deepEqual(seen[0].ok.headers['set-cookie'], ['a=1', 'b=2']);
   assert.equal(seen[0].failed.code, 400);
+});
+
+test('RustTransport: an already aborted signal sends nothing; equal header sets are registered once', { skip: !NATIVE && 'wasm engine' }, async () => {
+  const transport = new RustTransport(nativeIo(), {});
+  const before = api.requests.length;
+  const req = (headers) => ({ method: 'GET', url: `${api.url}/beta/conversations/users`, headers, body: null });
+  const failure = await transport.send(req({ accept: 'application/json' }), 1000, AbortSignal.abort(), 1e6).then(() => assert.fail('resolved'), (e) => e);
+  assert.equal(failure.kind, 'aborted');
+  assert.ok(failure.started > 0);
+  assert.equal(api.requests.length, before);
+  // A surface that builds a fresh (unfrozen) header object per call: one registration per content.
+  for (let i = 0; i < 3; i++) {
+    const res = await transport.send(req({ accept: 'application/json' }), 1000, null, 1e6);
+    assert.equal(res.status, 200);
+  }
+  const frozen = Object.freeze({ accept: 'application/json', 'x-other': '1' });
+  await transport.send(req(frozen), 1000, null, 1e6);
+  await transport.send(req(frozen), 1000, null, 1e6);
+  assert.equal(transport.headsByText.size, 2);
+  assert.equal(api.requests.length, before + 5);
+  transport.close();
 });
 
 // ---- TLS: the ca option and NODE_EXTRA_CA_CERTS --------------------------------------------

@@ -102,8 +102,15 @@ test('a response: status, headers as name:value lines in order, the body as a Bu
   assert.ok(h.some(([n, v]) => n === 'content-type' && v === 'application/json'));
   const post = await c.send(`${api.base}/b`, { method: 'POST', body: '{"é":"€"}' }).done;
   assert.deepEqual(JSON.parse(post.body.toString()), { url: '/b', body: '{"é":"€"}' });
+  // URLs and bodies past the addon's stack buffers, multi-byte characters where a copy would cut.
+  for (const len of [500, 509, 510, 511, 1019, 1020, 1021, 1022, 1023, 3000]) {
+    const body = `${'b'.repeat(len)}é€😀`;
+    const url = `${api.base}/${'u'.repeat(len)}`;
+    const got = await c.send(url, { method: 'POST', body }).done;
+    assert.deepEqual(JSON.parse(got.body.toString()), { url: url.slice(api.base.length), body }, `length ${len}`);
+  }
   await delay(50);
-  assert.deepEqual([...c.seen.values()], [1, 1]);
+  assert.ok([...c.seen.values()].every((n) => n === 1));
   c.io.close();
   await api.close();
 });

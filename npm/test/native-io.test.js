@@ -366,8 +366,8 @@ test('many in flight: 500 sends, 64 at a time, each delivered once with its own 
 });
 
 /** Runs `code` in a child node process (with ADDON defined) and returns its exit status and output. */
-function child(code, timeout = 20000) {
-  const result = spawnSync(process.execPath, ['-e', `const ADDON = ${JSON.stringify(ADDON)};\n${code}`], { encoding: 'utf8', timeout });
+function child(code, flags = [], timeout = 20000) {
+  const result = spawnSync(process.execPath, [...flags, '-e', `const ADDON = ${JSON.stringify(ADDON)};\n${code}`], { encoding: 'utf8', timeout });
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -390,6 +390,32 @@ test('the event loop: held while a send is in flight, not by an idle Io', { skip
   assert.equal(out.signal, null, out.stderr);
   assert.equal(out.status, 0, out.stderr);
   assert.equal(out.stdout.trim(), 'done -1 late');
+});
+
+test('garbage collection: an idle Io is collected (even with an onDone that refers to it), one in flight is not', { skip }, () => {
+  const out = child(`
+    const http = require('node:http');
+    const { Io } = require(ADDON);
+    let collected = 0;
+    const registry = new FinalizationRegistry(() => { collected++; });
+    for (let i = 0; i < 20; i++) {
+      const io = new Io(() => io.close(), {});
+      io.head(['accept', '*/*']);
+      registry.register(io, i);
+    }
+    const server = http.createServer((req, res) => setTimeout(() => res.end('kept'), 100));
+    server.listen(0, '127.0.0.1', async () => {
+      (() => {
+        // Unreachable from JS while its send is in flight: the addon holds it.
+        const io = new Io((slot, kind, status, text, body) => { console.log('done', kind, String(body)); server.close(); }, {});
+        io.send(1, 'GET', 'http://127.0.0.1:' + server.address().port + '/', io.head([]), null, 5000, 1000);
+      })();
+      for (let i = 0; i < 10; i++) { global.gc(); await new Promise((r) => setTimeout(r, 10)); }
+      console.log('collected', collected);
+    });
+  `, ['--expose-gc']);
+  assert.equal(out.status, 0, out.stderr);
+  assert.deepEqual(out.stdout.trim().split('\n').sort(), ['collected 20', 'done -1 kept']);
 });
 
 test('exiting with 64 sends in flight exits cleanly', { skip }, async () => {

@@ -212,4 +212,4 @@ function createTransport(options, engine) {
   return new AutoTransport(rustTransport(Io, options), interception, node);
 }
 
-module.exports = { createTransport, ENV_TRANSPORT, ownRequest };
+module.exports = { createTransport };

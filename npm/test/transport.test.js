@@ -602,6 +602,10 @@ test('RustTransport: an already aborted signal sends nothing; equal header sets 
   await transport.send(req(frozen), 1000, null, 1e6);
   assert.equal(transport.headsByText.size, 2);
   assert.equal(api.requests.length, before + 5);
+  // A send the addon refuses outright (no completion follows) is a fatal failure, and its slot is free again.
+  const refused = await transport.send({ ...req({}), url: 'not a url' }, 1000, null, 1e6).then(() => assert.fail('resolved'), (e) => e);
+  assert.deepEqual([refused.kind, refused.error.name], ['fatal', 'ConnectionError']);
+  assert.equal((await transport.send(req(frozen), 1000, null, 1e6)).status, 200);
   transport.close();
 });
 

@@ -83,10 +83,15 @@ impl Completion {
             Ok(response) => {
                 let mut text = String::with_capacity(response.headers.len() * 32);
                 for (name, value) in &response.headers {
-                    // Header values are bytes; a non-UTF-8 one is read as Latin-1 would be
-                    // lossy either way, and node:http's own reading of it is latin1.
-                    let value = String::from_utf8_lossy(value.as_bytes());
-                    let _ = writeln!(text, "{}:{}", name.as_str(), value);
+                    text.push_str(name.as_str());
+                    text.push(':');
+                    // Header values are bytes, which node:http reads as Latin-1: so do we, for
+                    // the JS side to see the same string whichever transport ran.
+                    match value.to_str() {
+                        Ok(ascii) => text.push_str(ascii),
+                        Err(_) => text.extend(value.as_bytes().iter().map(|&b| char::from(b))),
+                    }
+                    text.push('\n');
                 }
                 Completion {
                     slot,

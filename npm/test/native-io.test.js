@@ -87,6 +87,7 @@ test('a response: status, headers as name:value lines in order, the body as a Bu
       res.setHeader('X-Echo-Method', req.method);
       res.setHeader('Set-Cookie', ['a=1', 'b=2']);
       res.setHeader('X-Got-Test', String(req.headers['x-test']));
+      res.setHeader('X-Latin1', Buffer.from('café', 'latin1').toString('latin1'));
       res.writeHead(201, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ url: req.url, body }));
     });
@@ -98,7 +99,7 @@ test('a response: status, headers as name:value lines in order, the body as a Bu
   assert.ok(Buffer.isBuffer(get.body));
   assert.deepEqual(JSON.parse(get.body.toString()), { url: '/a?x=1', body: '' });
   const h = headers(get.text);
-  assert.deepEqual(h.slice(0, 4), [['x-echo-method', 'GET'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2'], ['x-got-test', 'yes']]);
+  assert.deepEqual(h.slice(0, 5), [['x-echo-method', 'GET'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2'], ['x-got-test', 'yes'], ['x-latin1', 'café']]);
   assert.ok(h.some(([n, v]) => n === 'content-type' && v === 'application/json'));
   const post = await c.send(`${api.base}/b`, { method: 'POST', body: '{"é":"€"}' }).done;
   assert.deepEqual(JSON.parse(post.body.toString()), { url: '/b', body: '{"é":"€"}' });

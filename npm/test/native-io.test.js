@@ -274,7 +274,7 @@ test('content-encoding gzip, deflate (zlib and raw) and br are decoded; a bad on
   await api.close();
 });
 
-test('a closed port is refused (ECONNREFUSED); a connection reset mid-body is reset (ECONNRESET)', { skip }, async () => {
+test('a closed port is refused (ECONNREFUSED), an unknown host too (ENOTFOUND); a connection reset mid-body is reset (ECONNRESET)', { skip }, async () => {
   const closed = net.createServer();
   await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
   const port = closed.address().port;
@@ -283,6 +283,10 @@ test('a closed port is refused (ECONNREFUSED); a connection reset mid-body is re
   const refused = await c.send(`http://127.0.0.1:${port}/`).done;
   assert.deepEqual([refused.kind, refused.status], [KIND.refused, 0]);
   assert.match(refused.text, /^ECONNREFUSED /);
+  // A name that cannot resolve (RFC 2606's .invalid) is refused too: the request never left.
+  const unknown = await c.send('http://no-such-host.invalid/').done;
+  assert.deepEqual([unknown.kind, unknown.status], [KIND.refused, 0]);
+  assert.match(unknown.text, /^ENOTFOUND /);
   const api = await serve((req, res) => {
     res.writeHead(200, { 'content-length': '1000' });
     res.write('partial');

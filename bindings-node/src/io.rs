@@ -526,6 +526,11 @@ unsafe extern "C" fn tsfn_finalized(env: sys::napi_env, data: *mut c_void, hint:
     let io = unsafe { &*(data as *const Io) };
     // Workers must not call the handle from now on: Node frees it after this returns.
     lock(&io.tsfn).take();
+    // Nobody will receive what is still in flight (the environment is going away): end it now
+    // rather than let it hold connections and the runtime's attention until its timeout.
+    for (_, pending) in lock(&io.pending).drain() {
+        pending.abort.abort();
+    }
     // SAFETY: as above; this is the count's release.
     unsafe { release::<Io>(env, data, hint) };
 }

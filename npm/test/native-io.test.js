@@ -463,6 +463,9 @@ test('worker threads: each loads the addon and sends; terminating one with sends
   assert.deepEqual(answers.map((a) => [a.slot, a.kind, a.body]), [[7, -1, 'w/1'], [7, -1, 'w/2'], [7, -1, 'w/3']]);
   const codes = await Promise.all(workers.map((w) => w.terminate()));
   assert.deepEqual(codes, [1, 1, 1]);
+  // Their sends in flight end with their environments: the connections close, not at timeout.
+  for (let i = 0; i < 200 && api.sockets.size > 0; i++) await delay(10);
+  assert.equal(api.sockets.size, 0, 'the terminated workers\' connections are closed');
   // The process goes on: a new Io here still works after the workers' environments are gone.
   const c = client();
   assert.equal((await c.send(`${api.base}/main`).done).body.toString(), 'w/main');

@@ -83,10 +83,15 @@ impl Completion {
             Ok(response) => {
                 let mut text = String::with_capacity(response.headers.len() * 32);
                 for (name, value) in &response.headers {
-                    // Header values are bytes; a non-UTF-8 one is read as Latin-1 would be
-                    // lossy either way, and node:http's own reading of it is latin1.
-                    let value = String::from_utf8_lossy(value.as_bytes());
-                    let _ = writeln!(text, "{}:{}", name.as_str(), value);
+                    text.push_str(name.as_str());
+                    text.push(':');
+                    // Header values are bytes, which node:http reads as Latin-1: so do we, for
+                    // the JS side to see the same string whichever transport ran.
+                    match value.to_str() {
+                        Ok(ascii) => text.push_str(ascii),
+                        Err(_) => text.extend(value.as_bytes().iter().map(|&b| char::from(b))),
+                    }
+                    text.push('\n');
                 }
                 Completion {
                     slot,
@@ -521,6 +526,11 @@ unsafe extern "C" fn tsfn_finalized(env: sys::napi_env, data: *mut c_void, hint:
     let io = unsafe { &*(data as *const Io) };
     // Workers must not call the handle from now on: Node frees it after this returns.
     lock(&io.tsfn).take();
+    // Nobody will receive what is still in flight (the environment is going away): end it now
+    // rather than let it hold connections and the runtime's attention until its timeout.
+    for (_, pending) in lock(&io.pending).drain() {
+        pending.abort.abort();
+    }
     // SAFETY: as above; this is the count's release.
     unsafe { release::<Io>(env, data, hint) };
 }

@@ -61,13 +61,7 @@ impl Transport {
     /// An unreadable `ca`, or one with no certificate, is an `invalid_input` error naming `ca`;
     /// an unreadable `extra_ca` is ignored, as Node ignores a bad `NODE_EXTRA_CA_CERTS`.
     pub fn direct(ca: Option<&str>, extra_ca: Option<&str>) -> Result<Transport, Error> {
-        let mut builder = reqwest::Client::builder()
-            .no_proxy()
-            .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(90))
-            // Redirects are reported, not followed: a redirected POST must not be replayed, and
-            // credentials must not travel to another host.
-            .redirect(reqwest::redirect::Policy::none());
+        let mut builder = Transport::builder().no_proxy();
         if ca.is_some() || extra_ca.is_some() {
             builder = builder.use_preconfigured_tls(tls_config(ca, extra_ca)?);
         }
@@ -75,6 +69,16 @@ impl Transport {
             .build()
             .map_err(|e| Error::transport("could not build the HTTP client").with_source(e))?;
         Ok(Transport { http })
+    }
+
+    /// The reqwest client settings every SDK transport shares: keep-alive with `TCP_NODELAY`,
+    /// and no redirect followed (a redirected POST must not be replayed, and credentials must
+    /// not travel to another host).
+    pub fn builder() -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
+            .tcp_nodelay(true)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .redirect(reqwest::redirect::Policy::none())
     }
 
     /// One attempt: sends `request` and reads the whole body, at most `max_bytes` of it once

@@ -40,6 +40,8 @@ node-test: addon wasm node-deps sandbox-bin dropin-deps
 	node --test --test-concurrency=2 $(NPM_DIR)/test/ tests/dropin/
 	@echo "--- the same modern, compat, drop-in and vector tests on the wasm engine"
 	CONVERSATIONS_ENGINE=wasm node --test --test-concurrency=2 $(NPM_DIR)/test/client.test.js $(NPM_DIR)/test/compat.test.js $(NPM_DIR)/test/vectors.test.js $(NPM_DIR)/test/newcomer.test.js tests/dropin/
+	@echo "--- the suites that do I/O, on the native engine's other selectable I/O, node:http (about 25 s)"
+	CONVERSATIONS_TRANSPORT=node node --test --test-concurrency=2 $(NPM_DIR)/test/client.test.js $(NPM_DIR)/test/compat.test.js $(NPM_DIR)/test/newcomer.test.js $(NPM_DIR)/test/sandbox-flow.test.js tests/dropin/
 
 ## The original SDK (../shared/original-sdk, read-only) copied into .tools/original-sdk with its three
 ## runtime dependencies pinned by tests/dropin/original/: the oracle of the side-by-side suite.
@@ -87,10 +89,13 @@ dashboard: wasm sandbox-bin
 	node examples/dashboard/serve.mjs
 
 ## Reliability (tests/reliability/): the fault matrix on every engine (native, wasm in Node,
-## Chromium), cancellation, credential canary and soak, then schemathesis against the sandbox.
-## The Rust client's half of the matrix (core/tests/reliability.rs) runs in rust-test.
+## Chromium), cancellation, credential canary and soak, then schemathesis against the sandbox;
+## then the native engine's matrix on node:http too (CONVERSATIONS_TRANSPORT=node; its default is
+## the Rust I/O). The Rust client's half of the matrix (core/tests/reliability.rs) runs in rust-test.
 reliability: addon wasm chromium node-deps sandbox-bin
 	node --test --test-concurrency=1 tests/reliability/
+	@echo "--- the native engine's fault matrix, cancellation and canary on node:http (about 35 s)"
+	CONVERSATIONS_TRANSPORT=node node --test --test-concurrency=1 --test-name-pattern="native engine" tests/reliability/matrix.test.js
 	tests/reliability/schemathesis.sh
 
 ## MessageMedia's own Postman collection (../shared/postman/, unchanged) with newman (pinned in

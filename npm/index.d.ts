@@ -260,12 +260,28 @@ export interface ClientOptions {
   maxResponseBytes?: number;
   /** Product token appended to the SDK's user agent. */
   userAgent?: string;
-  /** Send every call through this fetch instead of node:http. */
+  /** Send every call through this fetch instead of the Node I/O (wins over `transport`). */
   fetch?: FetchLike;
-  /** A custom http(s).Agent for every call (environment proxies are then not applied). */
+  /**
+   * A custom http(s).Agent for every call: node:http, whatever `transport` says (environment
+   * proxies are then not applied).
+   */
   agent?: AgentLike;
-  /** Extra trusted CA certificate(s) (PEM) for https targets, direct or through a proxy. */
+  /**
+   * Trusted CA certificate(s) (PEM) for https targets, direct or through a proxy: they replace the
+   * built-in roots, as node:https's `ca` does (NODE_EXTRA_CA_CERTS still adds to them).
+   */
   ca?: string | Uint8Array | Array<string | Uint8Array>;
+  /**
+   * Node's I/O with the native engine. Unset (the default): `'rust'`, the addon's own HTTP client,
+   * except where it cannot keep a guarantee — an environment proxy for `baseUrl`, Node trusting
+   * the system CA store (`--use-system-ca`, `--use-openssl-ca`), node:http's `request` replaced
+   * (nock, msw, OpenTelemetry) or its diagnostics channels subscribed to (checked per call), an
+   * addon without it — where it is `'node'` (node:http). `'node'` always uses node:http; `'rust'`
+   * always the Rust I/O (an InvalidInputError with the wasm engine or when a proxy applies).
+   * Default: `CONVERSATIONS_TRANSPORT` when set. Only in Node; see `client.transport`.
+   */
+  transport?: 'rust' | 'node';
   /** Receives redacted events; no logging without it. */
   logger?: LoggerLike;
   /**
@@ -499,6 +515,13 @@ export declare class ConversationsClient {
    * prebuilt addon, or `CONVERSATIONS_ENGINE=wasm`).
    */
   readonly engine: 'native' | 'wasm';
+  /**
+   * The I/O calls go through now: `'rust'` (the native engine's Rust I/O, Node's default),
+   * `'node'` (node:http: the `agent` option, `transport: 'node'`, the wasm engine in Node, or where
+   * the Rust I/O cannot keep a guarantee; see {@link ClientOptions.transport}) or `'fetch'` (the
+   * `fetch` option, browsers).
+   */
+  readonly transport: 'rust' | 'node' | 'fetch';
   /**
    * Sends a message to an app user: a text, an image, buttons, or a kind the SDK does not know
    * yet (sent as given; null fields are not sent).

@@ -10,10 +10,14 @@
 
 use conversations_core::engine::Engine;
 use napi::sys;
-use std::ffi::{c_char, c_void};
+use std::ffi::{c_char, c_void, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::sync::Arc;
+
+/// A per-call method: a plain Node-API callback.
+pub(crate) type Method =
+    unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
 
 /// Defines `decode` and `requestLine` as own, read-only properties of `this`, each owning a
 /// reference to `engine` that is released when the function is collected.
@@ -22,21 +26,47 @@ pub fn install(
     this: sys::napi_value,
     engine: &Arc<Engine>,
 ) -> napi::Result<()> {
-    let methods: [(
-        &str,
-        unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value,
-    ); 2] = [("decode\0", decode), ("requestLine\0", request_line)];
-    let mut descriptors = Vec::with_capacity(methods.len());
-    for (name, callback) in methods {
-        let data = Arc::into_raw(Arc::clone(engine)) as *mut c_void;
+    define_methods(
+        env,
+        this,
+        engine,
+        &[(c"decode", decode), (c"requestLine", request_line)],
+        &[],
+    )
+    .map_err(napi::Error::from_reason)
+}
+
+/// Defines `methods` as own properties of `this`, each a function whose data is `owner` (one
+/// `Arc` count per function, released by its finalizer: a function may outlive `this`), and
+/// `values` as plain own properties.
+pub(crate) fn define_methods<T>(
+    env: sys::napi_env,
+    this: sys::napi_value,
+    owner: &Arc<T>,
+    methods: &[(&'static CStr, Method)],
+    values: &[(&'static CStr, sys::napi_value)],
+) -> Result<(), &'static str> {
+    let mut descriptors = Vec::with_capacity(methods.len() + values.len());
+    let property = |name: &'static CStr, value| sys::napi_property_descriptor {
+        utf8name: name.as_ptr(),
+        name: ptr::null_mut(),
+        method: None,
+        getter: None,
+        setter: None,
+        value,
+        attributes: sys::PropertyAttributes::default,
+        data: ptr::null_mut(),
+    };
+    for &(name, callback) in methods {
+        let data = Arc::into_raw(Arc::clone(owner)) as *mut c_void;
         let mut function = ptr::null_mut();
-        // SAFETY: `env` is the live env of the constructor call; `data` stays valid until the
+        // SAFETY: `env` is the live env of the calling callback; `data` stays valid until the
         // finalizer added below (or the failure path) releases it.
         unsafe {
             let created = sys::napi_create_function(
                 env,
-                name.as_ptr().cast(),
-                (name.len() - 1) as isize,
+                name.as_ptr(),
+                name.to_bytes().len() as isize,
                 Some(callback),
                 data,
                 &mut function,
@@ -46,56 +76,53 @@ pub fn install(
                     env,
                     function,
                     data,
-                    Some(release),
+                    Some(release::<T>),
                     ptr::null_mut(),
                     ptr::null_mut(),
                 ) != sys::Status::napi_ok
             {
-                release(env, data, ptr::null_mut());
-                return Err(napi::Error::from_reason(format!(
-                    "could not create {}",
-                    &name[..name.len() - 1]
-                )));
+                release::<T>(env, data, ptr::null_mut());
+                return Err("could not create a method");
             }
         }
-        descriptors.push(sys::napi_property_descriptor {
-            utf8name: name.as_ptr().cast(),
-            name: ptr::null_mut(),
-            method: None,
-            getter: None,
-            setter: None,
-            value: function,
-            attributes: sys::PropertyAttributes::default,
-            data: ptr::null_mut(),
-        });
+        descriptors.push(property(name, function));
     }
-    // SAFETY: the descriptors point at static names and at live function values.
+    for &(name, value) in values {
+        descriptors.push(property(name, value));
+    }
+    // SAFETY: the descriptors point at static names and at live values.
     let status =
         unsafe { sys::napi_define_properties(env, this, descriptors.len(), descriptors.as_ptr()) };
     if status != sys::Status::napi_ok {
-        return Err(napi::Error::from_reason(
-            "could not define the engine's methods",
-        ));
+        return Err("could not define the methods");
     }
     Ok(())
 }
 
-unsafe extern "C" fn release(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
-    // SAFETY: `data` came from `Arc::into_raw` in `install` and is released exactly once.
-    drop(unsafe { Arc::from_raw(data as *const Engine) });
+/// Releases the `Arc<T>` count a finalizer was given.
+pub(crate) unsafe extern "C" fn release<T>(
+    _env: sys::napi_env,
+    data: *mut c_void,
+    _hint: *mut c_void,
+) {
+    // SAFETY: `data` came from `Arc::into_raw` of an `Arc<T>` and is released exactly once.
+    drop(unsafe { Arc::from_raw(data as *const T) });
 }
 
-/// The arguments and the engine of one call, or the JS exception already thrown.
-struct Call<const N: usize> {
+/// The arguments and the data (the engine, the `Io`) of one call, or the JS exception already
+/// thrown.
+pub(crate) struct Call<T, const N: usize> {
     env: sys::napi_env,
     /// How many arguments the caller passed (may exceed `N`).
     argc: usize,
     argv: [sys::napi_value; N],
-    engine: *const Engine,
+    data: *const T,
 }
 
-impl<const N: usize> Call<N> {
-    unsafe fn new(env: sys::napi_env, info: sys::napi_callback_info) -> Option<Self> {
+impl<T, const N: usize> Call<T, N> {
+    /// # Safety
+    /// A Node-API callback's env and info, of a function made by [`define_methods`] with a `T`.
+    pub(crate) unsafe fn new(env: sys::napi_env, info: sys::napi_callback_info) -> Option<Self> {
         let mut argc = N;
         let mut argv = [ptr::null_mut(); N];
         let mut data = ptr::null_mut();
@@ -118,13 +145,24 @@ impl<const N: usize> Call<N> {
             env,
             argc,
             argv,
-            engine: data as *const Engine,
+            data: data as *const T,
         })
     }
 
-    fn engine(&self) -> &Engine {
-        // SAFETY: the function holding `data` keeps this reference alive (see `install`).
-        unsafe { &*self.engine }
+    /// The function's data.
+    pub(crate) fn data(&self) -> &T {
+        // SAFETY: the function holding `data` keeps this reference alive (see `define_methods`).
+        unsafe { &*self.data }
+    }
+
+    /// The function's data as the `Arc` it is a count of, with a count of its own.
+    pub(crate) fn data_arc(&self) -> Arc<T> {
+        // SAFETY: `data` came from `Arc::into_raw` (see `define_methods`) and is live; this adds
+        // the returned Arc's own count.
+        unsafe {
+            Arc::increment_strong_count(self.data);
+            Arc::from_raw(self.data)
+        }
     }
 
     fn type_of(&self, i: usize) -> sys::napi_valuetype {
@@ -135,65 +173,23 @@ impl<const N: usize> Call<N> {
     }
 
     /// Argument `i` as a string: on the stack when it fits `buf`, else on the heap.
-    fn string<'b>(
+    pub(crate) fn string<'b>(
         &self,
         i: usize,
         name: &str,
         buf: &'b mut [u8],
         heap: &'b mut Vec<u8>,
     ) -> Option<&'b str> {
-        let mut len = 0usize;
-        // SAFETY: `buf` is writable for `buf.len()` bytes, NUL included.
-        let status = unsafe {
-            sys::napi_get_value_string_utf8(
-                self.env,
-                self.argv[i],
-                buf.as_mut_ptr().cast::<c_char>(),
-                buf.len(),
-                &mut len,
-            )
-        };
-        if status != sys::Status::napi_ok {
+        // SAFETY: `argv[i]` is a live value of this call.
+        let text = unsafe { string_of(self.env, self.argv[i], buf, heap) };
+        if text.is_none() {
             throw_type(self.env, &format!("{name} must be a string"));
-            return None;
         }
-        // Node never splits a character, so a cut copy may end up to 4 bytes short of the buffer.
-        let bytes: &'b [u8] = if len + 4 < buf.len() {
-            &buf[..len]
-        } else {
-            // It may have been cut short: ask for the length, then copy it whole.
-            // SAFETY: a null buffer asks for the length only; then `heap` has room for it.
-            unsafe {
-                sys::napi_get_value_string_utf8(
-                    self.env,
-                    self.argv[i],
-                    ptr::null_mut(),
-                    0,
-                    &mut len,
-                );
-                heap.resize(len + 1, 0);
-                sys::napi_get_value_string_utf8(
-                    self.env,
-                    self.argv[i],
-                    heap.as_mut_ptr().cast::<c_char>(),
-                    heap.len(),
-                    &mut len,
-                );
-            }
-            &heap[..len]
-        };
-        // Node writes valid UTF-8 (lone surrogates become U+FFFD).
-        match std::str::from_utf8(bytes) {
-            Ok(text) => Some(text),
-            Err(_) => {
-                throw_type(self.env, &format!("{name} is not valid text"));
-                None
-            }
-        }
+        text
     }
 
     /// Argument `i` as an optional string: `null` and `undefined` are `None`.
-    fn optional_string<'b>(
+    pub(crate) fn optional_string<'b>(
         &self,
         i: usize,
         name: &str,
@@ -246,7 +242,25 @@ impl<const N: usize> Call<N> {
         status == sys::Status::napi_ok && value
     }
 
-    fn u32(&self, i: usize, name: &str) -> Option<u32> {
+    /// Argument `i` as a number.
+    pub(crate) fn f64(&self, i: usize, name: &str) -> Option<f64> {
+        let mut value = 0f64;
+        // SAFETY: `argv[i]` is a live value of this call.
+        if unsafe { sys::napi_get_value_double(self.env, self.argv[i], &mut value) }
+            != sys::Status::napi_ok
+        {
+            throw_type(self.env, &format!("{name} must be a number"));
+            return None;
+        }
+        Some(value)
+    }
+
+    /// Argument `i` itself.
+    pub(crate) fn arg(&self, i: usize) -> sys::napi_value {
+        self.argv[i]
+    }
+
+    pub(crate) fn u32(&self, i: usize, name: &str) -> Option<u32> {
         let mut value = 0u32;
         // SAFETY: `argv[i]` is a live value of this call.
         if unsafe { sys::napi_get_value_uint32(self.env, self.argv[i], &mut value) }
@@ -273,7 +287,7 @@ impl<const N: usize> Call<N> {
         }
     }
 
-    fn string_result(&self, text: &str) -> sys::napi_value {
+    pub(crate) fn string_result(&self, text: &str) -> sys::napi_value {
         let mut out = ptr::null_mut();
         // SAFETY: `text` is valid UTF-8 of the given length.
         let status = unsafe {
@@ -295,7 +309,7 @@ impl<const N: usize> Call<N> {
 /// `decode(op, status, body)`: the JSON envelope of `Engine::decode`.
 unsafe extern "C" fn decode(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
     // SAFETY: called by Node with this call's env and info.
-    let Some(call) = (unsafe { Call::<3>::new(env, info) }) else {
+    let Some(call) = (unsafe { Call::<Engine, 3>::new(env, info) }) else {
         return ptr::null_mut();
     };
     let (mut buf, mut heap) = ([0u8; 64], Vec::new());
@@ -309,7 +323,7 @@ unsafe extern "C" fn decode(env: sys::napi_env, info: sys::napi_callback_info) -
         return ptr::null_mut();
     };
     let status = u16::try_from(status).unwrap_or(0);
-    call.answer("decoding", || call.engine().decode(op, status, body))
+    call.answer("decoding", || call.data().decode(op, status, body))
 }
 
 /// `requestLine(op, id, bodyJson, passthrough?)`: see `Engine::request_line_with`.
@@ -318,7 +332,7 @@ unsafe extern "C" fn request_line(
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
     // SAFETY: called by Node with this call's env and info.
-    let Some(call) = (unsafe { Call::<4>::new(env, info) }) else {
+    let Some(call) = (unsafe { Call::<Engine, 4>::new(env, info) }) else {
         return ptr::null_mut();
     };
     let (mut op_buf, mut op_heap) = ([0u8; 64], Vec::new());
@@ -335,17 +349,77 @@ unsafe extern "C" fn request_line(
     };
     let passthrough = call.flag(3);
     call.answer("building a request", || {
-        call.engine().request_line_with(op, id, body, passthrough)
+        call.data().request_line_with(op, id, body, passthrough)
     })
 }
 
-fn throw(env: sys::napi_env, message: &str) {
+/// A JS string (null, with the exception thrown, if Node cannot make it).
+///
+/// # Safety
+/// `env` is the live env of the current callback.
+pub(crate) unsafe fn js_string(env: sys::napi_env, text: &str) -> sys::napi_value {
+    let mut out = ptr::null_mut();
+    // SAFETY: `text` is valid UTF-8 of the given length.
+    unsafe {
+        sys::napi_create_string_utf8(env, text.as_ptr().cast(), text.len() as isize, &mut out)
+    };
+    out
+}
+
+/// The string `value` (None if it is not one): on the stack when it fits `buf`, else on the heap.
+///
+/// # Safety
+/// `env` is the live env of the current callback and `value` a live value of it.
+pub(crate) unsafe fn string_of<'b>(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    buf: &'b mut [u8],
+    heap: &'b mut Vec<u8>,
+) -> Option<&'b str> {
+    let mut len = 0usize;
+    // SAFETY: `buf` is writable for `buf.len()` bytes, NUL included.
+    let status = unsafe {
+        sys::napi_get_value_string_utf8(
+            env,
+            value,
+            buf.as_mut_ptr().cast::<c_char>(),
+            buf.len(),
+            &mut len,
+        )
+    };
+    if status != sys::Status::napi_ok {
+        return None;
+    }
+    // Node never splits a character, so a cut copy may end up to 4 bytes short of the buffer.
+    let bytes: &'b [u8] = if len + 4 < buf.len() {
+        &buf[..len]
+    } else {
+        // It may have been cut short: ask for the length, then copy it whole.
+        // SAFETY: a null buffer asks for the length only; then `heap` has room for it.
+        unsafe {
+            sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len);
+            heap.resize(len + 1, 0);
+            sys::napi_get_value_string_utf8(
+                env,
+                value,
+                heap.as_mut_ptr().cast::<c_char>(),
+                heap.len(),
+                &mut len,
+            );
+        }
+        &heap[..len]
+    };
+    // Node writes valid UTF-8 (lone surrogates become U+FFFD).
+    std::str::from_utf8(bytes).ok()
+}
+
+pub(crate) fn throw(env: sys::napi_env, message: &str) {
     let message = std::ffi::CString::new(message).unwrap_or_default();
     // SAFETY: `message` is NUL-terminated and outlives the call.
     unsafe { sys::napi_throw_error(env, ptr::null(), message.as_ptr()) };
 }
 
-fn throw_type(env: sys::napi_env, message: &str) {
+pub(crate) fn throw_type(env: sys::napi_env, message: &str) {
     let message = std::ffi::CString::new(message).unwrap_or_default();
     // SAFETY: `message` is NUL-terminated and outlives the call.
     unsafe { sys::napi_throw_type_error(env, ptr::null(), message.as_ptr()) };

@@ -20,13 +20,14 @@
 //! finalizer clear, so a worker never calls a handle Node has freed (environment teardown
 //! with attempts in flight: they finish into a queue nobody drains).
 
+use crate::fast::{define_methods, js_string, release, string_of, throw, throw_type, Call};
 use conversations_core::call::Failure;
 use conversations_core::transport::reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use conversations_core::transport::reqwest::{self, Method, Url};
 use conversations_core::transport::{AttemptError, Response, Transport};
 use napi::sys;
 use std::collections::HashMap;
-use std::ffi::{c_char, c_void};
+use std::ffi::{c_void, CStr};
 use std::fmt::Write as _;
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -82,10 +83,15 @@ impl Completion {
             Ok(response) => {
                 let mut text = String::with_capacity(response.headers.len() * 32);
                 for (name, value) in &response.headers {
-                    // Header values are bytes; a non-UTF-8 one is read as Latin-1 would be
-                    // lossy either way, and node:http's own reading of it is latin1.
-                    let value = String::from_utf8_lossy(value.as_bytes());
-                    let _ = writeln!(text, "{}:{}", name.as_str(), value);
+                    text.push_str(name.as_str());
+                    text.push(':');
+                    // Header values are bytes, which node:http reads as Latin-1: so do we, for
+                    // the JS side to see the same string whichever transport ran.
+                    match value.to_str() {
+                        Ok(ascii) => text.push_str(ascii),
+                        Err(_) => text.extend(value.as_bytes().iter().map(|&b| char::from(b))),
+                    }
+                    text.push('\n');
                 }
                 Completion {
                     slot,
@@ -197,175 +203,59 @@ impl Io {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Node-API helpers. Each is called on the JS thread with the env of the current callback.
+// The methods (see `fast.rs` for the call helpers they share with the engine's fast path).
 
-/// Throws `message` as an Error (TypeError when `type_error`) and returns null for the caller.
-unsafe fn throw(env: sys::napi_env, message: &str, type_error: bool) -> sys::napi_value {
-    let mut text = message.as_bytes().to_vec();
-    text.retain(|b| *b != 0);
-    text.push(0);
-    // SAFETY: `text` is NUL-terminated and outlives the call.
-    unsafe {
-        if type_error {
-            sys::napi_throw_type_error(env, ptr::null(), text.as_ptr().cast::<c_char>());
-        } else {
-            sys::napi_throw_error(env, ptr::null(), text.as_ptr().cast::<c_char>());
-        }
-    }
-    ptr::null_mut()
-}
-
-unsafe fn undefined(env: sys::napi_env) -> sys::napi_value {
+fn undefined(env: sys::napi_env) -> sys::napi_value {
     let mut out = ptr::null_mut();
-    // SAFETY: a live env; `out` is a valid out-pointer.
+    // SAFETY: a live env (every caller is a callback of it); `out` is a valid out-pointer.
     unsafe { sys::napi_get_undefined(env, &mut out) };
     out
 }
 
-/// The string `value`, or None if it is not a string. Short strings are read through a stack
-/// buffer (URLs and bodies of most calls fit), longer ones straight into their String.
-unsafe fn string_arg(env: sys::napi_env, value: sys::napi_value) -> Option<String> {
-    let mut stack = [0u8; 512];
-    let mut len = 0usize;
-    // SAFETY: `stack` is writable for its length; Node writes at most len-1 bytes and a NUL.
-    let status = unsafe {
-        sys::napi_get_value_string_utf8(
-            env,
-            value,
-            stack.as_mut_ptr().cast::<c_char>(),
-            stack.len(),
-            &mut len,
-        )
-    };
-    if status != sys::Status::napi_ok {
-        return None;
-    }
-    if len < stack.len() - 1 {
-        return String::from_utf8(stack[..len].to_vec()).ok();
-    }
-    // Possibly truncated: ask for the length, then read the whole string.
-    // SAFETY: a null buffer asks Node for the length only.
-    let status =
-        unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len) };
-    if status != sys::Status::napi_ok {
-        return None;
-    }
-    let mut buf = vec![0u8; len + 1];
-    let mut written = 0usize;
-    // SAFETY: `buf` is writable for its length.
-    let status = unsafe {
-        sys::napi_get_value_string_utf8(
-            env,
-            value,
-            buf.as_mut_ptr().cast::<c_char>(),
-            buf.len(),
-            &mut written,
-        )
-    };
-    if status != sys::Status::napi_ok {
-        return None;
-    }
-    buf.truncate(written);
-    String::from_utf8(buf).ok()
-}
-
-unsafe fn js_string(env: sys::napi_env, text: &str) -> sys::napi_value {
-    let mut out = ptr::null_mut();
-    // SAFETY: `text` is valid UTF-8 of the given length.
-    unsafe {
-        sys::napi_create_string_utf8(
-            env,
-            text.as_ptr().cast::<c_char>(),
-            text.len() as isize,
-            &mut out,
-        )
-    };
-    out
-}
-
-unsafe fn number_arg(env: sys::napi_env, value: sys::napi_value) -> Option<f64> {
-    let mut out = 0f64;
-    // SAFETY: a live env and value; `out` is a valid out-pointer.
-    let status = unsafe { sys::napi_get_value_double(env, value, &mut out) };
-    (status == sys::Status::napi_ok).then_some(out)
-}
-
-/// The first `N` arguments (missing ones undefined), `this`, and the function's data.
-unsafe fn args<const N: usize>(
-    env: sys::napi_env,
-    info: sys::napi_callback_info,
-) -> Option<([sys::napi_value; N], sys::napi_value, *mut c_void)> {
-    let mut argc = N;
-    let mut argv = [ptr::null_mut(); N];
-    let mut this = ptr::null_mut();
-    let mut data = ptr::null_mut();
-    // SAFETY: the out-pointers are valid; `argv` has room for `argc` values.
-    let status = unsafe {
-        sys::napi_get_cb_info(
-            env,
-            info,
-            &mut argc,
-            argv.as_mut_ptr(),
-            &mut this,
-            &mut data,
-        )
-    };
-    (status == sys::Status::napi_ok).then_some((argv, this, data))
-}
-
-/// The `Io` a method was created with (see `constructor`).
-///
-/// # Safety
-/// `data` must be the data pointer of one of the functions `constructor` installs: an
-/// `Arc<Io>` count that the function's finalizer releases, so it outlives the call.
-unsafe fn io_of<'a>(data: *mut c_void) -> &'a Io {
-    // SAFETY: see above.
-    unsafe { &*(data as *const Io) }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The methods.
-
 /// `head(flat)`: registers a header set `[name, value, ...]` and returns its key.
 unsafe extern "C" fn head(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    // SAFETY: called by Node with a live env and callback info.
-    let Some((argv, _, data)) = (unsafe { args::<1>(env, info) }) else {
-        return unsafe { throw(env, "head: bad arguments", true) };
+    // SAFETY: called by Node with this call's env and info; the data is an `Io` (`constructor`).
+    let Some(call) = (unsafe { Call::<Io, 1>::new(env, info) }) else {
+        return ptr::null_mut();
     };
-    // SAFETY: `data` is this function's Arc<Io> (see `io_of`).
-    let io = unsafe { io_of(data) };
     let mut len = 0u32;
     // SAFETY: a live env and value.
-    if unsafe { sys::napi_get_array_length(env, argv[0], &mut len) } != sys::Status::napi_ok
+    if unsafe { sys::napi_get_array_length(env, call.arg(0), &mut len) } != sys::Status::napi_ok
         || len % 2 != 0
     {
-        return unsafe { throw(env, "head: expected [name, value, ...]", true) };
+        throw_type(env, "head: expected [name, value, ...]");
+        return ptr::null_mut();
     }
     let mut map = HeaderMap::with_capacity(len as usize / 2);
-    let mut i = 0;
-    while i < len {
-        let mut name = ptr::null_mut();
-        let mut value = ptr::null_mut();
-        // SAFETY: a live env; index within the array's length.
-        let (name, value) = unsafe {
-            sys::napi_get_element(env, argv[0], i, &mut name);
-            sys::napi_get_element(env, argv[0], i + 1, &mut value);
-            (string_arg(env, name), string_arg(env, value))
+    let (mut buf, mut heap) = ([0u8; 256], Vec::new());
+    let mut name = HeaderName::from_static("x");
+    for i in 0..len {
+        let mut element = ptr::null_mut();
+        // SAFETY: a live env; the index is within the array's length.
+        let text = unsafe {
+            sys::napi_get_element(env, call.arg(0), i, &mut element);
+            string_of(env, element, &mut buf, &mut heap)
         };
-        let (Some(name), Some(value)) = (name, value) else {
-            return unsafe { throw(env, "head: header names and values must be strings", true) };
+        let Some(text) = text else {
+            throw_type(env, "head: header names and values must be strings");
+            return ptr::null_mut();
         };
-        let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
-            return unsafe { throw(env, &format!("head: invalid header name {name:?}"), true) };
-        };
-        let Ok(value) = HeaderValue::from_str(&value) else {
-            return unsafe { throw(env, &format!("head: invalid value for header {name}"), true) };
-        };
-        map.append(header, value);
-        i += 2;
+        if i % 2 == 0 {
+            let Ok(parsed) = HeaderName::from_bytes(text.as_bytes()) else {
+                throw_type(env, &format!("head: invalid header name {text:?}"));
+                return ptr::null_mut();
+            };
+            name = parsed;
+        } else {
+            let Ok(value) = HeaderValue::from_str(text) else {
+                throw_type(env, &format!("head: invalid value for header {name}"));
+                return ptr::null_mut();
+            };
+            map.append(name.clone(), value);
+        }
     }
     let key = {
-        let mut heads = lock(&io.heads);
+        let mut heads = lock(&call.data().heads);
         heads.push(map);
         heads.len() - 1
     };
@@ -378,98 +268,79 @@ unsafe extern "C" fn head(env: sys::napi_env, info: sys::napi_callback_info) -> 
 /// `send(slot, method, url, head, body, timeoutMs, maxBytes)`: starts one attempt; its result
 /// comes to `onDone(slot, ...)`, exactly once.
 unsafe extern "C" fn send(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    // SAFETY: called by Node with a live env and callback info.
-    let Some((argv, _, data)) = (unsafe { args::<7>(env, info) }) else {
-        return unsafe { throw(env, "send: bad arguments", true) };
+    // SAFETY: called by Node with this call's env and info; the data is an `Io` (`constructor`).
+    let Some(call) = (unsafe { Call::<Io, 7>::new(env, info) }) else {
+        return ptr::null_mut();
     };
-    // SAFETY: `data` is this function's Arc<Io> (see `io_of`).
-    let io = unsafe { io_of(data) };
-    let mut slot = 0u32;
-    let mut head_key = 0u32;
-    // SAFETY: live env and values; out-pointers valid.
-    let (slot_ok, head_ok, method, url, timeout_ms, max_bytes) = unsafe {
-        (
-            sys::napi_get_value_uint32(env, argv[0], &mut slot) == sys::Status::napi_ok,
-            sys::napi_get_value_uint32(env, argv[3], &mut head_key) == sys::Status::napi_ok,
-            string_arg(env, argv[1]),
-            string_arg(env, argv[2]),
-            number_arg(env, argv[5]),
-            number_arg(env, argv[6]),
-        )
-    };
-    let (true, true, Some(method), Some(url), Some(timeout_ms), Some(max_bytes)) =
-        (slot_ok, head_ok, method, url, timeout_ms, max_bytes)
+    let io = call.data();
+    let (mut method_buf, mut method_heap) = ([0u8; 16], Vec::new());
+    let (mut url_buf, mut url_heap) = ([0u8; 512], Vec::new());
+    let (mut body_buf, mut body_heap) = ([0u8; 1024], Vec::new());
+    let (
+        Some(slot),
+        Some(method),
+        Some(url),
+        Some(head_key),
+        Some(body),
+        Some(timeout_ms),
+        Some(max_bytes),
+    ) = (
+        call.u32(0, "slot"),
+        call.string(1, "method", &mut method_buf, &mut method_heap),
+        call.string(2, "url", &mut url_buf, &mut url_heap),
+        call.u32(3, "head"),
+        call.optional_string(4, "body", &mut body_buf, &mut body_heap),
+        call.f64(5, "timeoutMs"),
+        call.f64(6, "maxBytes"),
+    )
     else {
-        return unsafe {
-            throw(
-                env,
-                "send(slot, method, url, head, body, timeoutMs, maxBytes): bad arguments",
-                true,
-            )
-        };
+        return ptr::null_mut();
     };
     let Some(headers) = lock(&io.heads).get(head_key as usize).cloned() else {
-        return unsafe { throw(env, "send: unknown head key", true) };
+        throw_type(env, "send: unknown head key");
+        return ptr::null_mut();
     };
-    // null/undefined: no body.
-    // SAFETY: a live env and value.
-    let body = unsafe { string_arg(env, argv[4]) };
     let Ok(method) = Method::from_bytes(method.as_bytes()) else {
-        return unsafe { throw(env, "send: invalid method", true) };
+        throw_type(env, "send: invalid method");
+        return ptr::null_mut();
     };
 
     // From here on the send is accepted: whatever happens, one completion.
     if io.in_flight.fetch_add(1, Ordering::Relaxed) == 0 {
-        // SAFETY: JS thread; the refs and handle are live (cleared only by the finalizers,
-        // which cannot run while this method executes on the instance).
+        // SAFETY: the JS thread, in the env the Io was made in.
         unsafe { hold(env, io, true) };
     }
-    let request = match Url::parse(&url) {
-        Ok(url) => {
-            let mut request = reqwest::Request::new(method, url);
-            *request.headers_mut() = headers;
-            if let Some(body) = body {
-                *request.body_mut() = Some(body.into());
-            }
-            request
-        }
-        Err(e) => {
-            io.complete(Completion::failure(
-                slot,
-                Failure::Fatal,
-                0,
-                "ERR_IO",
-                &format!("invalid URL: {e}"),
-            ));
-            return unsafe { undefined(env) };
-        }
-    };
-    let transport = match io.transport() {
-        Ok(t) => t,
-        Err(e) => {
-            io.complete(Completion::failure(
-                slot,
-                Failure::Fatal,
-                0,
-                "ERR_IO",
-                &error_text(&e),
-            ));
-            return unsafe { undefined(env) };
-        }
-    };
-    let Some(rt) = runtime() else {
+    let fail = |message: &str| {
         io.complete(Completion::failure(
             slot,
             Failure::Fatal,
             0,
             "ERR_IO",
-            "could not start the I/O thread",
+            message,
         ));
-        return unsafe { undefined(env) };
+        undefined(env)
+    };
+    let request = match Url::parse(url) {
+        Ok(url) => {
+            let mut request = reqwest::Request::new(method, url);
+            *request.headers_mut() = headers;
+            if let Some(body) = body {
+                *request.body_mut() = Some(body.to_owned().into());
+            }
+            request
+        }
+        Err(e) => return fail(&format!("invalid URL: {e}")),
+    };
+    let transport = match io.transport() {
+        Ok(t) => t,
+        Err(e) => return fail(&error_text(&e)),
+    };
+    let Some(rt) = runtime() else {
+        return fail("could not start the I/O thread");
     };
     let timeout = (timeout_ms.is_finite() && timeout_ms > 0.0)
         .then(|| Duration::from_secs_f64(timeout_ms / 1000.0));
-    // A cap beyond what fits in memory is no cap; NaN or negative is nothing allowed.
+    // A cap beyond what fits in memory is no cap; NaN or negative allows nothing.
     let max_bytes = if max_bytes >= usize::MAX as f64 {
         usize::MAX
     } else if max_bytes > 0.0 {
@@ -479,12 +350,7 @@ unsafe extern "C" fn send(env: sys::napi_env, info: sys::napi_callback_info) -> 
     };
     let claimed = Arc::new(AtomicBool::new(false));
     let task_claimed = Arc::clone(&claimed);
-    // SAFETY: `data` came from Arc::into_raw and is live (see `io_of`); this adds the task's
-    // own count, which the task drops when it ends.
-    let task_io = unsafe {
-        Arc::increment_strong_count(data as *const Io);
-        Arc::from_raw(data as *const Io)
-    };
+    let task_io = call.data_arc();
     let task = rt.spawn(async move {
         let result = transport.send(request, max_bytes, timeout).await;
         if !task_claimed.swap(true, Ordering::AcqRel) {
@@ -498,22 +364,19 @@ unsafe extern "C" fn send(env: sys::napi_env, info: sys::napi_callback_info) -> 
             abort: task.abort_handle(),
         },
     );
-    unsafe { undefined(env) }
+    undefined(env)
 }
 
 /// `cancel(slot)`: ends the slot's attempt now with kind aborted, unless it already ended.
 unsafe extern "C" fn cancel(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    // SAFETY: called by Node with a live env and callback info.
-    let Some((argv, _, data)) = (unsafe { args::<1>(env, info) }) else {
-        return unsafe { throw(env, "cancel: bad arguments", true) };
+    // SAFETY: called by Node with this call's env and info; the data is an `Io` (`constructor`).
+    let Some(call) = (unsafe { Call::<Io, 1>::new(env, info) }) else {
+        return ptr::null_mut();
     };
-    // SAFETY: `data` is this function's Arc<Io> (see `io_of`).
-    let io = unsafe { io_of(data) };
-    let mut slot = 0u32;
-    // SAFETY: a live env and value.
-    if unsafe { sys::napi_get_value_uint32(env, argv[0], &mut slot) } != sys::Status::napi_ok {
-        return unsafe { throw(env, "cancel(slot): slot must be a number", true) };
-    }
+    let Some(slot) = call.u32(0, "slot") else {
+        return ptr::null_mut();
+    };
+    let io = call.data();
     let claimed = lock(&io.pending)
         .get(&slot)
         .and_then(|p| (!p.claimed.swap(true, Ordering::AcqRel)).then(|| p.abort.clone()));
@@ -528,23 +391,21 @@ unsafe extern "C" fn cancel(env: sys::napi_env, info: sys::napi_callback_info) -
             "the request was cancelled",
         ));
     }
-    unsafe { undefined(env) }
+    undefined(env)
 }
 
 /// `close()`: idle keep-alive connections close, attempts in flight finish, later sends open
 /// new connections.
 unsafe extern "C" fn close(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    // SAFETY: called by Node with a live env and callback info.
-    let Some((_, _, data)) = (unsafe { args::<0>(env, info) }) else {
-        return unsafe { throw(env, "close: bad arguments", true) };
+    // SAFETY: called by Node with this call's env and info; the data is an `Io` (`constructor`).
+    let Some(call) = (unsafe { Call::<Io, 0>::new(env, info) }) else {
+        return ptr::null_mut();
     };
-    // SAFETY: `data` is this function's Arc<Io> (see `io_of`).
-    let io = unsafe { io_of(data) };
     // The pool closes its idle connections when its last user lets go of it: now if nothing is
     // in flight, otherwise when the attempts in flight (each holding it) end.
-    let old = lock(&io.transport).take();
+    let old = lock(&call.data().transport).take();
     drop(old);
-    unsafe { undefined(env) }
+    undefined(env)
 }
 
 /// Holds (`true`) or lets go of the object and the event loop: while sends are in flight, the
@@ -602,8 +463,7 @@ unsafe extern "C" fn deliver(
         }
         value
     };
-    // SAFETY: JS thread, live env.
-    let recv = unsafe { undefined(env) };
+    let recv = undefined(env);
     let delivered = batch.len() as u32;
     let mut first_error: sys::napi_value = ptr::null_mut();
     {
@@ -660,20 +520,19 @@ unsafe extern "C" fn deliver(
     }
 }
 
-/// Releases one `Arc<Io>` count handed to a finalizer.
-unsafe extern "C" fn release(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
-    // SAFETY: each finalizer that calls this was given its own count from Arc::into_raw.
-    drop(unsafe { Arc::from_raw(data as *const Io) });
-}
-
 /// Node finalized the threadsafe function (after its release, or at environment teardown).
 unsafe extern "C" fn tsfn_finalized(env: sys::napi_env, data: *mut c_void, hint: *mut c_void) {
     // SAFETY: `data` is the threadsafe function's own Arc<Io> count.
     let io = unsafe { &*(data as *const Io) };
     // Workers must not call the handle from now on: Node frees it after this returns.
     lock(&io.tsfn).take();
+    // Nobody will receive what is still in flight (the environment is going away): end it now
+    // rather than let it hold connections and the runtime's attention until its timeout.
+    for (_, pending) in lock(&io.pending).drain() {
+        pending.abort.abort();
+    }
     // SAFETY: as above; this is the count's release.
-    unsafe { release(env, data, hint) };
+    unsafe { release::<Io>(env, data, hint) };
 }
 
 /// The JS object was collected (or the environment is going away): let go of the threadsafe
@@ -695,30 +554,26 @@ unsafe extern "C" fn object_finalized(env: sys::napi_env, data: *mut c_void, hin
         }
     }
     // SAFETY: as above; this is the count's release.
-    unsafe { release(env, data, hint) };
+    unsafe { release::<Io>(env, data, hint) };
 }
 
 /// Reads `options[name]` as a string; None when absent, null or not a string.
-unsafe fn option(
-    env: sys::napi_env,
-    options: sys::napi_value,
-    name: &std::ffi::CStr,
-) -> Option<String> {
+///
+/// # Safety
+/// `env` is the live env of the current callback and `options` a live value of it.
+unsafe fn option(env: sys::napi_env, options: sys::napi_value, name: &CStr) -> Option<String> {
     let mut kind = sys::ValueType::napi_undefined;
-    // SAFETY: a live env; `options` may be any value, checked first.
+    let mut value = ptr::null_mut();
+    let (mut buf, mut heap) = ([0u8; 64], Vec::new());
+    // SAFETY: see above; `options` is checked to be an object before it is read.
     unsafe {
-        if sys::napi_typeof(env, options, &mut kind) != sys::Status::napi_ok
-            || kind != sys::ValueType::napi_object
-        {
-            return None;
-        }
-        let mut value = ptr::null_mut();
-        if sys::napi_get_named_property(env, options, name.as_ptr(), &mut value)
-            != sys::Status::napi_ok
-        {
-            return None;
-        }
-        string_arg(env, value)
+        let readable = sys::napi_typeof(env, options, &mut kind) == sys::Status::napi_ok
+            && kind == sys::ValueType::napi_object
+            && sys::napi_get_named_property(env, options, name.as_ptr(), &mut value)
+                == sys::Status::napi_ok;
+        readable
+            .then(|| string_of(env, value, &mut buf, &mut heap).map(str::to_owned))
+            .flatten()
     }
 }
 
@@ -727,40 +582,55 @@ unsafe extern "C" fn constructor(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    // SAFETY: called by Node with a live env and callback info; every pointer below is either
-    // produced by Node in this call or an Arc count handed to exactly one finalizer.
-    unsafe {
-        let Some((argv, this, _)) = args::<2>(env, info) else {
-            return throw(env, "new Io(onDone, options): bad arguments", true);
-        };
-        let mut kind = sys::ValueType::napi_undefined;
-        sys::napi_typeof(env, argv[0], &mut kind);
-        if kind != sys::ValueType::napi_function {
-            return throw(
-                env,
-                "new Io(onDone, options): onDone must be a function",
-                true,
-            );
+    let mut argc = 2usize;
+    let mut argv = [ptr::null_mut(); 2];
+    let mut this = ptr::null_mut();
+    let mut kind = sys::ValueType::napi_undefined;
+    // SAFETY: called by Node with this call's env and info; `argv` has room for `argc` values.
+    let ok = unsafe {
+        sys::napi_get_cb_info(
+            env,
+            info,
+            &mut argc,
+            argv.as_mut_ptr(),
+            &mut this,
+            ptr::null_mut(),
+        ) == sys::Status::napi_ok
+            && sys::napi_typeof(env, argv[0], &mut kind) == sys::Status::napi_ok
+    };
+    if !ok || kind != sys::ValueType::napi_function {
+        throw_type(env, "new Io(onDone, options): onDone must be a function");
+        return ptr::null_mut();
+    }
+    // SAFETY: `argv[1]` is a live value of this call.
+    let (ca, extra_ca) = unsafe {
+        (
+            option(env, argv[1], c"ca"),
+            option(env, argv[1], c"extraCa"),
+        )
+    };
+    // The pool is built now, so that a bad `ca` throws here.
+    let transport = match Transport::direct(ca.as_deref(), extra_ca.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            throw(env, &error_text(&e));
+            return ptr::null_mut();
         }
-        let ca = option(env, argv[1], c"ca");
-        let extra_ca = option(env, argv[1], c"extraCa");
-        // The pool is built now, so that a bad `ca` throws here.
-        let transport = match Transport::direct(ca.as_deref(), extra_ca.as_deref()) {
-            Ok(t) => t,
-            Err(e) => return throw(env, &error_text(&e), false),
-        };
-        let io = Arc::new(Io {
-            ca,
-            extra_ca,
-            transport: Mutex::new(Some(transport)),
-            heads: Mutex::new(Vec::new()),
-            pending: Mutex::new(HashMap::new()),
-            done: Mutex::new(Vec::new()),
-            in_flight: AtomicU32::new(0),
-            tsfn: Mutex::new(None),
-            refs: Mutex::new(None),
-        });
-
+    };
+    let io = Arc::new(Io {
+        ca,
+        extra_ca,
+        transport: Mutex::new(Some(transport)),
+        heads: Mutex::new(Vec::new()),
+        pending: Mutex::new(HashMap::new()),
+        done: Mutex::new(Vec::new()),
+        in_flight: AtomicU32::new(0),
+        tsfn: Mutex::new(None),
+        refs: Mutex::new(None),
+    });
+    // SAFETY: the env and values are this call's; each `Arc::into_raw` count below goes to
+    // exactly one finalizer (or is released on the failure path).
+    unsafe {
         // The object: its finalizer releases the threadsafe function and the references.
         let object_data = Arc::into_raw(Arc::clone(&io)) as *mut c_void;
         if sys::napi_add_finalizer(
@@ -772,8 +642,9 @@ unsafe extern "C" fn constructor(
             ptr::null_mut(),
         ) != sys::Status::napi_ok
         {
-            release(env, object_data, ptr::null_mut());
-            return throw(env, "new Io: could not attach to the object", false);
+            release::<Io>(env, object_data, ptr::null_mut());
+            throw(env, "new Io: could not attach to the object");
+            return ptr::null_mut();
         }
 
         let name = js_string(env, "conversations-io");
@@ -793,12 +664,9 @@ unsafe extern "C" fn constructor(
             &mut tsfn,
         ) != sys::Status::napi_ok
         {
-            release(env, context, ptr::null_mut());
-            return throw(
-                env,
-                "new Io: could not create the threadsafe function",
-                false,
-            );
+            release::<Io>(env, context, ptr::null_mut());
+            throw(env, "new Io: could not create the threadsafe function");
+            return ptr::null_mut();
         }
         // Idle, an Io does not keep the process alive; `send` refs it while sends are in flight.
         sys::napi_unref_threadsafe_function(env, tsfn);
@@ -812,66 +680,25 @@ unsafe extern "C" fn constructor(
             this: this_ref,
             on_done: on_done_ref,
         });
-
-        // `onDone` lives as long as the object (the references to both are weak when idle).
-        let methods: [(&std::ffi::CStr, sys::napi_callback); 4] = [
-            (c"head", Some(head)),
-            (c"send", Some(send)),
-            (c"cancel", Some(cancel)),
-            (c"close", Some(close)),
-        ];
-        let mut descriptors = Vec::with_capacity(methods.len() + 1);
-        descriptors.push(sys::napi_property_descriptor {
-            utf8name: c"onDone".as_ptr(),
-            name: ptr::null_mut(),
-            method: None,
-            getter: None,
-            setter: None,
-            value: argv[0],
-            attributes: sys::PropertyAttributes::default,
-            data: ptr::null_mut(),
-        });
-        for (name, callback) in methods {
-            let data = Arc::into_raw(Arc::clone(&io)) as *mut c_void;
-            let mut function = ptr::null_mut();
-            if sys::napi_create_function(
-                env,
-                name.as_ptr(),
-                name.to_bytes().len() as isize,
-                callback,
-                data,
-                &mut function,
-            ) != sys::Status::napi_ok
-                || sys::napi_add_finalizer(
-                    env,
-                    function,
-                    data,
-                    Some(release),
-                    ptr::null_mut(),
-                    ptr::null_mut(),
-                ) != sys::Status::napi_ok
-            {
-                release(env, data, ptr::null_mut());
-                return throw(env, "new Io: could not create its methods", false);
-            }
-            descriptors.push(sys::napi_property_descriptor {
-                utf8name: name.as_ptr(),
-                name: ptr::null_mut(),
-                method: None,
-                getter: None,
-                setter: None,
-                value: function,
-                attributes: sys::PropertyAttributes::default,
-                data: ptr::null_mut(),
-            });
-        }
-        if sys::napi_define_properties(env, this, descriptors.len(), descriptors.as_ptr())
-            != sys::Status::napi_ok
-        {
-            return throw(env, "new Io: could not define its methods", false);
-        }
-        this
     }
+    // `onDone` lives as long as the object (the references to both are weak when idle).
+    let defined = define_methods(
+        env,
+        this,
+        &io,
+        &[
+            (c"head", head),
+            (c"send", send),
+            (c"cancel", cancel),
+            (c"close", close),
+        ],
+        &[(c"onDone", argv[0])],
+    );
+    if let Err(message) = defined {
+        throw(env, message);
+        return ptr::null_mut();
+    }
+    this
 }
 
 /// Defines the `Io` class on `exports`.

@@ -104,12 +104,7 @@ pub struct WithResponse<T> {
 impl Client {
     /// A client with its own keep-alive connection pool.
     pub fn new(config: Config) -> Result<Client, Error> {
-        let http = reqwest::Client::builder()
-            .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(90))
-            // Redirects are reported, not followed: a redirected POST must not be replayed, and
-            // credentials must not travel to another host.
-            .redirect(reqwest::redirect::Policy::none())
+        let http = Transport::builder()
             .build()
             .map_err(|e| Error::transport("could not build the HTTP client").with_source(e))?;
         Ok(Client::with_http_client(config, http))

@@ -6,6 +6,8 @@
 
 use crate::call::Failure;
 use crate::error::Error;
+use reqwest::header::{HeaderValue, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH};
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -59,13 +61,7 @@ impl Transport {
     /// An unreadable `ca`, or one with no certificate, is an `invalid_input` error naming `ca`;
     /// an unreadable `extra_ca` is ignored, as Node ignores a bad `NODE_EXTRA_CA_CERTS`.
     pub fn direct(ca: Option<&str>, extra_ca: Option<&str>) -> Result<Transport, Error> {
-        let mut builder = reqwest::Client::builder()
-            .no_proxy()
-            .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(90))
-            // Redirects are reported, not followed: a redirected POST must not be replayed, and
-            // credentials must not travel to another host.
-            .redirect(reqwest::redirect::Policy::none());
+        let mut builder = Transport::builder().no_proxy();
         if ca.is_some() || extra_ca.is_some() {
             builder = builder.use_preconfigured_tls(tls_config(ca, extra_ca)?);
         }
@@ -73,6 +69,16 @@ impl Transport {
             .build()
             .map_err(|e| Error::transport("could not build the HTTP client").with_source(e))?;
         Ok(Transport { http })
+    }
+
+    /// The reqwest client settings every SDK transport shares: keep-alive with `TCP_NODELAY`,
+    /// and no redirect followed (a redirected POST must not be replayed, and credentials must
+    /// not travel to another host).
+    pub fn builder() -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
+            .tcp_nodelay(true)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .redirect(reqwest::redirect::Policy::none())
     }
 
     /// One attempt: sends `request` and reads the whole body, at most `max_bytes` of it once
@@ -105,9 +111,15 @@ impl Transport {
 
     async fn attempt(
         &self,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         max_bytes: usize,
     ) -> Result<Response, AttemptError> {
+        if !request.headers().contains_key(ACCEPT_ENCODING) {
+            // What reqwest would send with its own deflate decoder.
+            request
+                .headers_mut()
+                .insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip,deflate,br"));
+        }
         let mut response = self.http.execute(request).await.map_err(classify)?;
         let status = response.status().as_u16();
         let too_large = || AttemptError {
@@ -116,39 +128,145 @@ impl Transport {
             code: "ERR_TOO_LARGE",
             error: Error::too_large(status, max_bytes),
         };
-        if response
+        // A compressed body that does not decompress is a bad answer, not a broken connection
+        // (node:http says the same); it is not retried.
+        let bad_encoding = |source: Option<Box<dyn std::error::Error + Send + Sync>>| {
+            let message = "response body does not decode with its content-encoding";
+            let error = Error::decode(status, message, Vec::new());
+            AttemptError {
+                failure: Failure::Fatal,
+                status,
+                code: "ERR_BAD_ENCODING",
+                error: match source {
+                    Some(source) => error.with_source(source),
+                    None => error,
+                },
+            }
+        };
+        // reqwest has decoded gzip and br (and dropped their headers); deflate is left to us,
+        // and its length is the compressed one, like theirs not a limit on the decoded body.
+        let deflate = response
+            .headers()
+            .get(CONTENT_ENCODING)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"deflate"));
+        if deflate {
+            response.headers_mut().remove(CONTENT_ENCODING);
+            response.headers_mut().remove(CONTENT_LENGTH);
+        } else if response
             .content_length()
             .is_some_and(|len| len > max_bytes as u64)
         {
             return Err(too_large());
         }
-        let mut body = Vec::new();
-        // A compressed body that does not decompress is a bad answer, not a broken connection
-        // (node:http says the same); it is not retried.
         let undecodable = |e: reqwest::Error| {
             if is_bad_encoding(&e) {
-                let message = "response body does not decode with its content-encoding";
-                AttemptError {
-                    failure: Failure::Fatal,
-                    status,
-                    code: "ERR_BAD_ENCODING",
-                    error: Error::decode(status, message, Vec::new()).with_source(e),
-                }
+                bad_encoding(Some(Box::new(e)))
             } else {
                 classify(e)
             }
         };
+        let mut body = Capped {
+            body: Vec::new(),
+            cap: max_bytes,
+            over: false,
+        };
+        let mut inflate = None;
         while let Some(chunk) = response.chunk().await.map_err(undecodable)? {
-            if body.len() + chunk.len() > max_bytes {
-                return Err(too_large());
+            let written = if deflate {
+                // zlib-wrapped or raw, told by the first byte, as fetch engines do.
+                let first = chunk.first().copied().unwrap_or(0);
+                inflate
+                    .get_or_insert_with(|| Inflate::new(first, std::mem::take(&mut body)))
+                    .write(&chunk)
+            } else {
+                body.write_all(&chunk)
+            };
+            if let Err(e) = written {
+                return Err(match inflate.as_ref().map_or(body.over, Inflate::over) {
+                    true => too_large(),
+                    false => bad_encoding(Some(Box::new(e))),
+                });
             }
-            body.extend_from_slice(&chunk);
         }
+        if let Some(inflate) = inflate {
+            body = match inflate.finish() {
+                Ok(body) => body,
+                Err((true, _)) => return Err(too_large()),
+                Err((false, e)) => return Err(bad_encoding(Some(Box::new(e)))),
+            };
+        }
+        let body = body.body;
         Ok(Response {
             status,
             headers: std::mem::take(response.headers_mut()),
             body,
         })
+    }
+}
+
+/// A body buffer that refuses to grow past `cap` (an inflating body is checked as it decodes,
+/// never buffered whole first).
+#[derive(Default)]
+struct Capped {
+    body: Vec<u8>,
+    cap: usize,
+    /// Set when a write was refused for the cap (not for bad data).
+    over: bool,
+}
+
+impl Write for Capped {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.body.len() + data.len() > self.cap {
+            self.over = true;
+            return Err(std::io::Error::other("the body exceeds the size cap"));
+        }
+        self.body.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A deflate body being decoded into a [`Capped`] buffer.
+enum Inflate {
+    Zlib(flate2::write::ZlibDecoder<Capped>),
+    Raw(flate2::write::DeflateDecoder<Capped>),
+}
+
+impl Inflate {
+    /// zlib-wrapped if the first byte names the deflate method (`CM = 8`), raw otherwise.
+    fn new(first: u8, into: Capped) -> Inflate {
+        if first & 0x0f == 0x08 {
+            Inflate::Zlib(flate2::write::ZlibDecoder::new(into))
+        } else {
+            Inflate::Raw(flate2::write::DeflateDecoder::new(into))
+        }
+    }
+
+    fn write(&mut self, data: &[u8]) -> std::io::Result<()> {
+        match self {
+            Inflate::Zlib(d) => d.write_all(data),
+            Inflate::Raw(d) => d.write_all(data),
+        }
+    }
+
+    fn over(&self) -> bool {
+        match self {
+            Inflate::Zlib(d) => d.get_ref().over,
+            Inflate::Raw(d) => d.get_ref().over,
+        }
+    }
+
+    /// The decoded body, or whether the cap was the trouble, with the error.
+    fn finish(self) -> Result<Capped, (bool, std::io::Error)> {
+        let over = self.over();
+        match self {
+            Inflate::Zlib(d) => d.finish(),
+            Inflate::Raw(d) => d.finish(),
+        }
+        .map_err(|e| (over, e))
     }
 }
 

@@ -44,6 +44,16 @@ function tooLarge(method, url, max, status) {
 }
 
 /**
+ * A response body that does not decompress as its Content-Encoding says: a bad answer, not a
+ * broken connection, so `fatal` (never retried), a `decode` error with the status.
+ * @param {string} coding the coding's name, or a description when the transport does not know it
+ * @param {string} detail the decompressor's own words
+ */
+function undecodable(method, url, status, coding, detail) {
+  return new Failure('fatal', new DecodeError(`${describe(method, url)}: response body is not valid ${coding} (${detail})`, { code: 'decode', status }));
+}
+
+/**
  * Maps a Node (or fetch) network error to a failure kind and a ConnectionError keeping it as `cause`.
  * @param {any} err
  */
@@ -75,4 +85,4 @@ function deadlineExceeded(method, url, ms) {
   return new TimeoutError(`${describe(method, url)}: deadline of ${ms} ms exceeded`, { code: 'timeout' });
 }
 
-module.exports = { KINDS, Failure, timedOut, aborted, tooLarge, fromNetworkError, deadlineExceeded };
+module.exports = { KINDS, Failure, timedOut, aborted, tooLarge, undecodable, fromNetworkError, deadlineExceeded };

@@ -9,8 +9,7 @@ const http = require('node:http');
 // about half of what requiring the package costs a bare process (bench/RESULTS.md, import cost).
 const { httpsLib, tunnelAgent } = require('./tunnel');
 const { proxyFor, proxyAuthorization } = require('./proxy');
-const { Failure, timedOut, aborted, tooLarge, fromNetworkError } = require('./failure');
-const { DecodeError } = require('./errors');
+const { timedOut, aborted, tooLarge, undecodable, fromNetworkError } = require('./failure');
 const { onAbort: subscribe } = require('./signal');
 // node:zlib loads on the first compressed response (see `decoder`).
 let zlibModule = null;
@@ -310,10 +309,7 @@ class NodeTransport {
               unzip = decoder(coding, chunk[0]);
               unzip.on('data', take);
               unzip.on('end', done);
-              unzip.on('error', (err) => finish(new Failure('fatal', new DecodeError(
-                `${req.method} ${req.url}: response body is not valid ${coding} (${err.message})`,
-                { code: 'decode', status: res.statusCode },
-              )), null));
+              unzip.on('error', (err) => finish(undecodable(req.method, req.url, res.statusCode, coding, err.message), null));
             }
             unzip.write(chunk);
           });

@@ -7,11 +7,12 @@
 // the contract of the native `Io` object is in ENGINE.md ("Rust I/O"). The pipeline sees the
 // same `send()` as NodeTransport's: a response `{ status, headers, body, started }` or a Failure.
 
-const { KINDS, Failure, timedOut, aborted, tooLarge, fromNetworkError } = require('./failure');
-const { DecodeError } = require('./errors');
+const { KINDS, timedOut, aborted, tooLarge, undecodable, fromNetworkError } = require('./failure');
 const { onAbort: subscribe } = require('./signal');
 
 const RESPONSE = -1;
+// core's words for ERR_BAD_ENCODING (core/src/transport.rs), before the decompressor's.
+const BAD_ENCODING_PREFIX = /^response body does not decode with its content-encoding:\s*/;
 const EMPTY = Buffer.alloc(0);
 
 // node:http's IncomingMessage#headers keeps the first value of these and drops the repeats
@@ -99,6 +100,9 @@ class RustTransport {
     this.headsByText = new Map();
     this.io = new Io((slot, kind, status, text, body) => {
       const attempt = slots[slot];
+      // Only slots handed to io.send come back (exactly once each): anything else is ignored
+      // rather than thrown on the addon's callback.
+      if (attempt === undefined) return;
       if (!attempt.settled) {
         attempt.settled = true;
         if (attempt.unsubscribe !== null) attempt.unsubscribe();
@@ -212,8 +216,8 @@ function failure(attempt, kind, status, text) {
   else if (name === 'aborted') out = aborted(method, url, undefined);
   else if (name === 'too_large') out = tooLarge(method, url, attempt.maxBytes, status);
   else if (code === 'ERR_BAD_ENCODING') {
-    // As NodeTransport words a body that does not decompress: the addon's message starts with the coding.
-    out = new Failure('fatal', new DecodeError(`${method} ${url}: response body is not valid ${message}`, { code: 'decode', status }));
+    // The addon does not say which coding failed: its message is core's sentence, then the causes.
+    out = undecodable(method, url, status, 'for its content-encoding', message.replace(BAD_ENCODING_PREFIX, ''));
   } else {
     const cause = new Error(message === '' ? code : message);
     cause.code = code;

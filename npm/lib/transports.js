@@ -37,12 +37,15 @@ function ownRequest(fn) {
  * Watches what would make node:http see requests the Rust I/O does not send: a replaced
  * `http.request` / `https.request`, or a subscriber to node:http's diagnostics channels. Checked
  * when a client is created and again per call (a mock is often installed after the client is
- * made); the per-call check compares identities and reads flags, nothing more.
+ * made). Per call it compares identities and reads flags: a function's source is read only when
+ * the function changed.
  */
 class Interception {
   constructor() {
-    this.httpRequest = http.request;
+    this.httpRequest = null;
+    this.httpReplaced = false;
     this.httpsRequest = null;
+    this.httpsReplaced = false;
     // node:https is not loaded for the Rust I/O (it is a large share of require time): its
     // `request` is only looked at once something has loaded it.
     this.loadCount = -1;
@@ -51,10 +54,18 @@ class Interception {
 
   /** The reason calls should go through node:http now, or null. */
   reason() {
-    if (http.request !== this.httpRequest || !ownRequest(http.request)) return 'http.request is replaced (an interceptor or instrumentation)';
+    if (http.request !== this.httpRequest) {
+      this.httpRequest = http.request;
+      this.httpReplaced = !ownRequest(http.request);
+    }
+    if (this.httpReplaced) return 'http.request is replaced (an interceptor or instrumentation)';
     const https = this.https();
-    if (https !== null && (https.request !== this.httpsRequest || !ownRequest(https.request))) {
-      return 'https.request is replaced (an interceptor or instrumentation)';
+    if (https !== null) {
+      if (https.request !== this.httpsRequest) {
+        this.httpsRequest = https.request;
+        this.httpsReplaced = !ownRequest(https.request);
+      }
+      if (this.httpsReplaced) return 'https.request is replaced (an interceptor or instrumentation)';
     }
     for (const channel of HTTP_CHANNELS) {
       if (channel.hasSubscribers) return `diagnostics_channel "${channel.name}" has subscribers`;
@@ -66,15 +77,12 @@ class Interception {
   https() {
     if (this.httpsModule !== null) return this.httpsModule;
     const list = process.moduleLoadList;
-    if (!Array.isArray(list)) return this.load();
-    if (list.length === this.loadCount) return null;
-    this.loadCount = list.length;
-    return list.includes('NativeModule https') ? this.load() : null;
-  }
-
-  load() {
+    if (Array.isArray(list)) {
+      if (list.length === this.loadCount) return null;
+      this.loadCount = list.length;
+      if (!list.includes('NativeModule https')) return null;
+    }
     this.httpsModule = require('node:https');
-    this.httpsRequest = this.httpsModule.request;
     return this.httpsModule;
   }
 }
@@ -204,4 +212,4 @@ function createTransport(options, engine) {
   return new AutoTransport(rustTransport(Io, options), interception, node);
 }
 
-module.exports = { createTransport, ENV_TRANSPORT, ownRequest };
+module.exports = { createTransport };

@@ -17,7 +17,7 @@ const diagnostics = require('node:diagnostics_channel');
 const { execFileSync, spawnSync } = require('node:child_process');
 const sdk = require('..');
 const { nativeIo, engineKind } = require('../lib/engine');
-const { parseHeaders } = require('../lib/transport-rust');
+const { RustTransport, parseHeaders } = require('../lib/transport-rust');
 const { startApi, OPERATIONS, USER_ID } = require('../test-support/api');
 
 const { ConversationsClient } = sdk;
@@ -118,6 +118,9 @@ test('selection: Node trusting the system CA store (--use-openssl-ca, NODE_OPTIO
   assert.equal(childTransport(), 'rust');
   assert.equal(childTransport({ args: ['--use-openssl-ca'] }), 'node');
   assert.equal(childTransport({ env: { NODE_OPTIONS: '--use-openssl-ca' } }), 'node');
+  assert.equal(childTransport({ env: { NODE_USE_SYSTEM_CA: '1' } }), 'node');
+  // An unreadable NODE_EXTRA_CA_CERTS is ignored, as Node only warns about it.
+  assert.equal(childTransport({ env: { NODE_EXTRA_CA_CERTS: path.join(os.tmpdir(), 'no-such-ca.pem') } }), 'rust');
 });
 
 test('selection: the wasm engine keeps node:http in Node', { skip: !fs.existsSync(path.join(SDK, 'wasm')) && 'npm/wasm/ not built' }, () => {
@@ -240,12 +243,18 @@ async function outcome(promise) {
   }
 }
 
-/** Runs `call(client)` through each transport; asserts the outcomes are equal, returns one. */
+/**
+ * Runs `call(client)` through each transport; asserts the outcomes are equal, returns one.
+ * reqwest drops Content-Encoding (and Content-Length) from a response it decompresses, which
+ * node:http keeps: that one difference is left out here (see the todo test below).
+ */
 async function same(server, call, extra = {}) {
   const results = [];
   for (const transport of TRANSPORTS) {
     const client = new ConversationsClient(opts(server.url, { transport, ...extra }));
-    results.push(await outcome(call(client)));
+    const got = await outcome(call(client));
+    if (got.headers !== undefined) delete got.headers['content-encoding'];
+    results.push(got);
     client.close();
   }
   for (let i = 1; i < results.length; i++) assert.deepEqual(results[i], results[0], `${TRANSPORTS[i]} vs ${TRANSPORTS[0]}`);
@@ -370,6 +379,21 @@ for (const [name, script] of Object.entries(behaviours)) {
   });
 }
 
+test('a decompressed response keeps its content-encoding header, as node:http does', {
+  todo: 'the addon (reqwest) removes content-encoding from a response it decodes',
+  skip: !NATIVE && 'wasm engine',
+}, async () => {
+  const server = await startApi((req, res) => { behaviours['gzip body'](req, res); return true; });
+  try {
+    const client = new ConversationsClient(opts(server.url, { transport: 'rust' }));
+    const { response } = await client.listAppUsers().withResponse();
+    client.close();
+    assert.equal(response.headers['content-encoding'], 'gzip');
+  } finally {
+    await server.close();
+  }
+});
+
 test('same through both transports: a POST answered 503 is sent once, its error has the headers', async () => {
   const server = await startApi(() => [503, '{"message":"busy"}', { 'retry-after': '0', 'x-request-id': 'q' }]);
   try {
@@ -389,16 +413,15 @@ test('same through both transports: a body that does not decompress is a DecodeE
     return true;
   });
   try {
-    // The decompressor's own words differ (zlib's, Rust's): everything else is the same.
+    // The decompressor's own words differ (zlib's, Rust's), and the addon does not say which
+    // coding failed: everything else is the same.
     const results = [];
     for (const transport of TRANSPORTS) {
       const got = await outcome(new ConversationsClient(opts(server.url, { transport })).listAppUsers());
-      results.push({ ...got, message: got.message.replace(/ \(.*\)$/, '') });
+      assert.match(got.message, /^GET http:\/\/127\.0\.0\.1:\d+\/beta\/conversations\/users: response body is not valid (gzip|for its content-encoding) \(.+\)$/);
+      results.push({ ...got, message: undefined });
     }
-    for (const r of results) {
-      assert.deepEqual({ name: r.name, code: r.code, status: r.status }, { name: 'DecodeError', code: 'decode', status: 200 });
-      assert.match(r.message, /^GET http:\/\/127\.0\.0\.1:\d+\/beta\/conversations\/users: response body is not valid gzip/);
-    }
+    assert.deepEqual(results[0], { ...results[0], name: 'DecodeError', code: 'decode', status: 200 });
     assert.deepEqual(results.at(-1), results[0]);
     assert.equal(server.requests.length, TRANSPORTS.length, 'not retried');
   } finally {
@@ -561,6 +584,31 @@ test('the compat surface through the Rust I/O: context.response headers and call
   assert.equal(seen[0].failed.code, 400);
 });
 
+test('RustTransport: an already aborted signal sends nothing; equal header sets are registered once', { skip: !NATIVE && 'wasm engine' }, async () => {
+  const transport = new RustTransport(nativeIo(), {});
+  const before = api.requests.length;
+  const req = (headers) => ({ method: 'GET', url: `${api.url}/beta/conversations/users`, headers, body: null });
+  const failure = await transport.send(req({ accept: 'application/json' }), 1000, AbortSignal.abort(), 1e6).then(() => assert.fail('resolved'), (e) => e);
+  assert.equal(failure.kind, 'aborted');
+  assert.ok(failure.started > 0);
+  assert.equal(api.requests.length, before);
+  // A surface that builds a fresh (unfrozen) header object per call: one registration per content.
+  for (let i = 0; i < 3; i++) {
+    const res = await transport.send(req({ accept: 'application/json' }), 1000, null, 1e6);
+    assert.equal(res.status, 200);
+  }
+  const frozen = Object.freeze({ accept: 'application/json', 'x-other': '1' });
+  await transport.send(req(frozen), 1000, null, 1e6);
+  await transport.send(req(frozen), 1000, null, 1e6);
+  assert.equal(transport.headsByText.size, 2);
+  assert.equal(api.requests.length, before + 5);
+  // A send the addon refuses outright (no completion follows) is a fatal failure, and its slot is free again.
+  const refused = await transport.send({ ...req({}), url: 'not a url' }, 1000, null, 1e6).then(() => assert.fail('resolved'), (e) => e);
+  assert.deepEqual([refused.kind, refused.error.name], ['fatal', 'ConnectionError']);
+  assert.equal((await transport.send(req(frozen), 1000, null, 1e6)).status, 200);
+  transport.close();
+});
+
 // ---- TLS: the ca option and NODE_EXTRA_CA_CERTS --------------------------------------------
 
 test('https with a self-signed certificate: the ca option, NODE_EXTRA_CA_CERTS, and a TLS error without either', { skip: !NATIVE && 'wasm engine' }, async () => {
@@ -664,4 +712,10 @@ test('an idle Rust I/O does not keep the process alive', { skip: !NATIVE && 'was
   const out = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, CONVERSATIONS_TRANSPORT: '' }, encoding: 'utf8', timeout: 20_000 });
   assert.equal(out.signal, null, 'the process did not exit by itself');
   assert.equal(out.stdout.trim(), 'rust', out.stderr);
+});
+
+test('the browser build refuses the transport option, as it refuses agent and ca', () => {
+  const { createTransport } = require('../lib/transports-browser');
+  assert.throws(() => createTransport({ transport: 'rust' }, null), (e) => e instanceof sdk.InvalidInputError
+    && e.field === 'transport' && e.message === 'option "transport" is only available in Node');
 });

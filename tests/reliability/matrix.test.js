@@ -12,7 +12,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { ROOT, TABLE, engines, expectation } = require('./support');
+const { ROOT, TABLE, engines, expectedTransport, expectation } = require('./support');
 
 const OUT = path.join(ROOT, 'test-output', 'reliability');
 fs.mkdirSync(OUT, { recursive: true });
@@ -102,13 +102,14 @@ for (const engine of engines()) {
           }
           rows.push(`| ${testCase.name} | ${op.toUpperCase()} | ${outcomeText(got.modern)} | ${got.modern.requests} | ${got.modern.elapsedMs} ms${got.compat ? ' · compat ok' : ''} |`);
           const problems = checkModern(want, got.modern);
+          if (got.modern.transport !== expectedTransport(engine)) problems.push(`ran on ${got.modern.transport}, expected ${expectedTransport(engine)}`);
           // A case may expect otherwise of the drop-in surface (its `compat` entry says why).
           if (got.compat) problems.push(...checkCompat(testCase.compat?.[op] ?? want, got.compat));
           assert.deepEqual(problems, []);
         });
       }
     }
-    fs.writeFileSync(path.join(OUT, `matrix-${engine}.md`),
+    fs.writeFileSync(path.join(OUT, `matrix-${engine}-${expectedTransport(engine)}.md`),
       `| case | op | outcome | server requests | time |\n|---|---|---|---|---|\n${rows.join('\n')}\n`);
   });
 

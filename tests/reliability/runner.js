@@ -84,7 +84,7 @@ async function runModern(sandbox, testCase, op) {
   }
   const elapsedMs = Math.round(performance.now() - started);
   client.close();
-  return { ...outcome, elapsedMs, ...(await observe(sandbox, prepared, text)) };
+  return { ...outcome, elapsedMs, transport: client.transport, ...(await observe(sandbox, prepared, text)) };
 }
 
 /** The original SDK's documented callback-only usage: the returned promise is ignored. */

@@ -25,6 +25,15 @@ function engines() {
   return list;
 }
 
+/**
+ * The I/O a client of `engine` must be using in this run: the native engine's Rust I/O, or
+ * node:http when CONVERSATIONS_TRANSPORT=node (make test runs the matrix both ways); the wasm
+ * engine always uses node:http in Node. Checked so a silent fallback never passes for the other.
+ */
+function expectedTransport(engine) {
+  return engine === 'native' ? process.env.CONVERSATIONS_TRANSPORT || 'rust' : 'node';
+}
+
 /** The Basic credentials of each sandbox started here (by URL), for its control endpoints. */
 const CREDENTIALS = new Map();
 
@@ -153,6 +162,6 @@ function expectation(testCase, engine, op) {
 }
 
 module.exports = {
-  ROOT, SDK, SANDBOX_BIN, BEN, TABLE, engines, startSandbox, control, refusedUrl, rawServer,
+  ROOT, SDK, SANDBOX_BIN, BEN, TABLE, engines, expectedTransport, startSandbox, control, refusedUrl, rawServer,
   stallMidBodyServer, fillPlaceholders, expectation,
 };

@@ -14,4 +14,5 @@ void ConfigurationController.createConfigureAccount({ callbackUrl: 'x' }); // BA
 void client.sendMessage('id', { channel: 'c', text: 5 }); // BAD: text must be a string
 void client.sendMessage('id', { channel: 'c', text: 't', actions: [{ displayText: 'A' }] }); // BAD: an action needs its type
 void client.listAppUsers().withResponse().then((r) => r.response.status.toUpperCase()); // BAD: status is a number
+new ConversationsClient({ transport: 'undici' }); // BAD: transport is 'rust' or 'node'
 void n;

@@ -12,9 +12,10 @@ function literals(client: ConversationsClient, list: MessageList): void {
   const known: Channel = 'facebook';
   const later: Channel = 'whatsapp';
   const engine: 'native' | 'wasm' = client.engine;
+  const io: 'rust' | 'node' | 'fetch' = client.transport;
   const received = list.messages.data.filter((m) => m.direction === 'RECEIVED');
   const d: Direction = 'SENT';
-  void [known, later, engine, received, d];
+  void [known, later, engine, io, received, d];
 }
 void literals;
 
@@ -25,6 +26,7 @@ async function modern(): Promise<void> {
   };
   const client = new ConversationsClient(options);
   const withFetch = new ConversationsClient({ fetch: globalThis.fetch });
+  const overNodeHttp = new ConversationsClient({ transport: 'node', ca: ['-----BEGIN CERTIFICATE-----'] });
   const inBrowser = new ConversationsClient({ username: 'key', password: 'secret', allowBrowserCredentials: true });
   const ac = new AbortController();
   const sent: { channel: string; text: string | null } = await client.sendMessage('id', { text: 't', channel: 'facebook' }, { signal: ac.signal });

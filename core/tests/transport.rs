@@ -1,0 +1,190 @@
+//! `transport::Transport`, the one attempt the Rust client and the Node addon share: the failure
+//! kind and Node-style code of each fault, the size cap (declared and decoded), deflate zlib-wrapped
+//! or raw, and TLS failures as fatal.
+#![cfg(feature = "transport")]
+
+use conversations_core::call::Failure;
+use conversations_core::transport::reqwest::{Method, Request, Url};
+use conversations_core::transport::{AttemptError, Response, Transport};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// A server answering every request with `answer` (raw bytes, then it closes the connection
+/// when `close`); keeps the last request head it read.
+async fn server(answer: Vec<u8>, close: bool) -> (String, Arc<Mutex<String>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let head = Arc::new(Mutex::new(String::new()));
+    let seen = head.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let (seen, answer) = (seen.clone(), answer.clone());
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match sock.read(&mut chunk).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                *seen.lock().expect("lock") = String::from_utf8_lossy(&buf).into_owned();
+                let _ = sock.write_all(&answer).await;
+                if !close {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                }
+            });
+        }
+    });
+    (url, head)
+}
+
+fn response(headers: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 200 OK\r\n{headers}content-length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+async fn get(url: &str, max_bytes: usize) -> Result<Response, AttemptError> {
+    let transport = Transport::direct(None, None).expect("transport");
+    let request = Request::new(Method::GET, Url::parse(url).expect("url"));
+    transport
+        .send(request, max_bytes, Some(Duration::from_secs(5)))
+        .await
+}
+
+fn failed(result: Result<Response, AttemptError>) -> (Failure, u16, &'static str) {
+    let e = result.expect_err("a failure");
+    (e.failure, e.status, e.code)
+}
+
+#[tokio::test]
+async fn deflate_is_decoded_zlib_wrapped_or_raw_and_gzip_and_br_are_asked_for() {
+    let text = br#"{"data":"deflated"}"#;
+    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    zlib.write_all(text).expect("zlib");
+    let mut raw = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    raw.write_all(text).expect("raw");
+    for body in [zlib.finish().expect("zlib"), raw.finish().expect("raw")] {
+        let (url, head) = server(response("content-encoding: deflate\r\n", &body), true).await;
+        let got = get(&url, 1 << 20).await.expect("a response");
+        assert_eq!(got.body, text);
+        assert!(got.headers.get("content-encoding").is_none());
+        let head = head.lock().expect("lock").to_ascii_lowercase();
+        assert!(head.contains("accept-encoding: gzip,deflate,br"), "{head}");
+    }
+}
+
+#[tokio::test]
+async fn a_corrupt_deflate_body_is_fatal_bad_encoding() {
+    let (url, _) = server(response("content-encoding: deflate\r\n", &[0xff; 32]), true).await;
+    assert_eq!(
+        failed(get(&url, 1 << 20).await),
+        (Failure::Fatal, 200, "ERR_BAD_ENCODING")
+    );
+}
+
+#[tokio::test]
+async fn the_cap_holds_for_a_declared_length_and_for_an_inflating_body() {
+    let (url, _) = server(response("", &[b'x'; 2000]), true).await;
+    assert_eq!(
+        failed(get(&url, 1000).await),
+        (Failure::TooLarge, 200, "ERR_TOO_LARGE")
+    );
+    assert_eq!(get(&url, 2000).await.expect("at the cap").body.len(), 2000);
+    let mut bomb = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    bomb.write_all(&vec![0u8; 8 << 20]).expect("bomb");
+    let bomb = bomb.finish().expect("bomb");
+    assert!(bomb.len() < 1 << 20);
+    let (url, _) = server(response("content-encoding: deflate\r\n", &bomb), true).await;
+    assert_eq!(
+        failed(get(&url, 1 << 20).await),
+        (Failure::TooLarge, 200, "ERR_TOO_LARGE")
+    );
+}
+
+#[tokio::test]
+async fn refused_timeout_and_reset_carry_their_codes() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let closed = format!("http://{}", listener.local_addr().expect("addr"));
+    drop(listener);
+    assert_eq!(
+        failed(get(&closed, 1000).await),
+        (Failure::Refused, 0, "ECONNREFUSED")
+    );
+
+    let (silent, _) = server(Vec::new(), false).await;
+    let transport = Transport::direct(None, None).expect("transport");
+    let request = Request::new(Method::GET, Url::parse(&silent).expect("url"));
+    let timed_out = transport
+        .send(request, 1000, Some(Duration::from_millis(100)))
+        .await;
+    assert_eq!(failed(timed_out), (Failure::Timeout, 0, "ETIMEDOUT"));
+
+    let cut = b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\npartial".to_vec();
+    let (url, _) = server(cut, true).await;
+    assert_eq!(
+        failed(get(&url, 1 << 20).await),
+        (Failure::Reset, 0, "ECONNRESET")
+    );
+}
+
+/// An `https://` URL to a server that answers in plain HTTP at once; counts connections.
+async fn not_tls() -> (String, Arc<Mutex<usize>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("https://{}", listener.local_addr().expect("addr"));
+    let accepted = Arc::new(Mutex::new(0usize));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            *count.lock().expect("lock") += 1;
+            let _ = sock.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+        }
+    });
+    (url, accepted)
+}
+
+#[tokio::test]
+async fn a_tls_failure_is_fatal_not_refused() {
+    // An https URL to a server that does not speak TLS: the handshake fails in rustls.
+    let url = not_tls().await.0;
+    assert_eq!(
+        failed(get(&url, 1000).await),
+        (Failure::Fatal, 0, "ERR_TLS_CERT")
+    );
+}
+
+#[test]
+fn a_bad_ca_is_refused_naming_ca_and_a_bad_extra_ca_is_ignored() {
+    let err = Transport::direct(Some("not a certificate"), None).expect_err("bad ca");
+    assert_eq!(err.field(), Some("ca"), "{err:?}");
+    assert!(Transport::direct(None, Some("not a certificate")).is_ok());
+}
+
+/// The Rust client goes through the same attempt: a TLS failure ends the call at once (before
+/// this transport it was `refused`, retried until the attempts ran out).
+#[cfg(feature = "client")]
+#[tokio::test]
+async fn the_client_does_not_retry_a_tls_failure() {
+    use conversations_core::{Client, Config};
+    let (url, accepted) = not_tls().await;
+    let config = Config::builder()
+        .base_url(&url)
+        .credentials("k", "s")
+        .build()
+        .expect("config");
+    let err = Client::new(config)
+        .expect("client")
+        .list_app_users()
+        .await
+        .expect_err("no TLS");
+    assert_eq!(err.code(), "transport", "{err:?}");
+    assert_eq!(*accepted.lock().expect("lock"), 1, "not retried");
+}

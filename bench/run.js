@@ -4,7 +4,8 @@
 // The package is measured as users get it: npm/ is staged with the release addon, `npm pack`ed
 // and unpacked into a scratch node_modules; the working tree's addon is never touched.
 // Environment: BENCH_QUICK=1 (fewer rounds), BENCH_SKIP_RUST=1 (no cargo benches),
-// BENCH_OUT=file (write the report there instead of bench/RESULTS.md).
+// BENCH_OUT=file (write the report there instead of bench/RESULTS.md), BENCH_JSON_OUT=file (the
+// run's figures as JSON, for `node bench/run.js --render file` after FINDINGS.md changes).
 
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -261,11 +262,7 @@ async function main() {
     r.seconds = (Date.now() - started) / 1000;
     r.node = process.version;
     r.cpus = os.cpus().length;
-    let md = report.render(r, report.loadBaseline(path.join(__dirname, 'baseline.json')));
-    // The analysis (profiles, causes, what changed) is prose kept beside the code.
-    const findings = path.join(__dirname, 'FINDINGS.md');
-    if (fs.existsSync(findings)) md += `\n${fs.readFileSync(findings, 'utf8')}`;
-    fs.writeFileSync(process.env.BENCH_OUT || path.join(__dirname, 'RESULTS.md'), md);
+    const md = write(r);
     fs.writeFileSync(path.join(tmp, 'results.json'), JSON.stringify(r, null, 1));
     if (process.env.BENCH_JSON_OUT) fs.writeFileSync(process.env.BENCH_JSON_OUT, JSON.stringify(r, null, 1));
     process.stdout.write(md);
@@ -279,7 +276,21 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+/** Writes the report of run `r`: its tables, then the analysis (FINDINGS.md, prose kept beside the code). */
+function write(r) {
+  let md = report.render(r, report.loadBaseline(path.join(__dirname, 'baseline.json')));
+  const findings = path.join(__dirname, 'FINDINGS.md');
+  if (fs.existsSync(findings)) md += `\n${fs.readFileSync(findings, 'utf8')}`;
+  fs.writeFileSync(process.env.BENCH_OUT || path.join(__dirname, 'RESULTS.md'), md);
+  return md;
+}
+
+// `--render results.json` (a BENCH_JSON_OUT file): the same report again from that run's figures,
+// after FINDINGS.md changed, so RESULTS.md and FINDINGS.md stay one text without another run.
+if (process.argv[2] === '--render') write(JSON.parse(fs.readFileSync(process.argv[3], 'utf8')));
+else {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

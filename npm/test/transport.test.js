@@ -272,6 +272,7 @@ const behaviours = {
     res.setHeader('retry-after', ['1', '2']);
     res.setHeader('etag', ['"x"', '"y"']);
     res.setHeader('cache-control', ['no-store', 'private']);
+    res.setHeader('x-latin', 'caf\u00e9'); // written as UTF-8 (C3 A9)
     res.end(JSON.stringify(USERS));
   },
   'not found with headers': (req, res) => {
@@ -351,6 +352,8 @@ const expected = {
     assert.equal(got.headers['retry-after'], '1');
     assert.equal(got.headers.etag, '"x"');
     assert.equal(got.headers['cache-control'], 'no-store, private');
+    // node:http reads header bytes as Latin-1, one character per byte; the Rust I/O does the same.
+    assert.equal(got.headers['x-latin'], 'caf\u00c3\u00a9');
   },
   'not found with headers': (got) => {
     assert.deepEqual([got.name, got.status, got.headers['x-request-id'], got.headers['set-cookie']], ['NotFoundError', 404, 'r-1', 'a=1, b=2']);

@@ -277,7 +277,8 @@ export interface ClientOptions {
    * except where it cannot keep a guarantee — an environment proxy for `baseUrl`, Node trusting
    * the system CA store (`--use-system-ca`, `--use-openssl-ca`), node:http's `request` replaced
    * (nock, msw, OpenTelemetry) or its diagnostics channels subscribed to (checked per call), an
-   * addon without it — where it is `'node'` (node:http). `'node'` always uses node:http; `'rust'`
+   * addon without it — where it is `'node'` (node:http); `integrateFacebookPage` always goes
+   * through node:http unless `'rust'` is asked for (the Rust I/O would add `Accept` to it). `'node'` always uses node:http; `'rust'`
    * always the Rust I/O (an InvalidInputError with the wasm engine or when a proxy applies).
    * Default: `CONVERSATIONS_TRANSPORT` when set. Only in Node; see `client.transport`.
    */

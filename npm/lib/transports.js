@@ -88,9 +88,21 @@ class Interception {
 }
 
 /**
+ * Whether the Rust I/O would send `req` otherwise than node:http does. reqwest adds an Accept
+ * header of any type to a request without one (its default headers cannot be removed),
+ * and sends a POST without a body with no `content-length: 0` (node:http sends one; some servers
+ * answer such a POST 411). Only createIntegrateFacebookPage is such a request, and the drop-in
+ * surface promises the original's request byte for byte (tests/dropin/).
+ */
+function rustAltersRequest(req) {
+  return req.headers.accept === undefined || (req.body === null && req.method === 'POST');
+}
+
+/**
  * The Rust I/O with node:http for the calls it cannot keep a promise for: while an interceptor or
  * a diagnostics subscriber is present (Interception), calls go through node:http (created when
- * first needed), so mocks and instrumentation see them.
+ * first needed), so mocks and instrumentation see them; so do the requests the Rust I/O would
+ * change (rustAltersRequest).
  */
 class AutoTransport {
   constructor(rust, interception, makeNode) {
@@ -108,7 +120,7 @@ class AutoTransport {
   }
 
   send(req, timeoutMs, signal, maxBytes) {
-    if (this.interception.reason() === null) return this.rust.send(req, timeoutMs, signal, maxBytes);
+    if (!rustAltersRequest(req) && this.interception.reason() === null) return this.rust.send(req, timeoutMs, signal, maxBytes);
     this.node ??= this.makeNode();
     return this.node.send(req, timeoutMs, signal, maxBytes);
   }

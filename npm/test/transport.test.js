@@ -211,6 +211,29 @@ test('selection: a subscriber to node:http\'s diagnostics channel sees every cal
   });
 });
 
+test('a request the Rust I/O would send otherwise (no Accept, a POST without a body) goes through node:http', { skip: !NATIVE && 'wasm engine' }, async () => {
+  await withEnv({}, async () => {
+    const seen = [];
+    const server = await startApi((req) => { seen.push(req.headers); return req.method === 'GET' ? [200, USERS] : [200, '']; });
+    try {
+      const client = new ConversationsClient(opts(server.url));
+      assert.equal(await client.integrateFacebookPage('p1'), '');
+      await client.listAppUsers();
+      client.close();
+      // integrateFacebookPage: exactly what node:http sends; listAppUsers: the Rust I/O (it asks for compression).
+      assert.deepEqual([seen[0].accept, seen[0]['content-length'], seen[0]['accept-encoding']], [undefined, '0', undefined]);
+      assert.equal(seen[1]['accept-encoding'], 'gzip,deflate,br');
+      // transport: 'rust' sends it through the Rust I/O, as reqwest does.
+      const rust = new ConversationsClient(opts(server.url, { transport: 'rust' }));
+      await rust.integrateFacebookPage('p1');
+      rust.close();
+      assert.deepEqual([seen[2].accept, seen[2]['content-length']], ['*/*', undefined]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 test('response headers as node:http gives them: lower-case, repeats joined, set-cookie an array, first-wins names', () => {
   assert.deepEqual(parseHeaders('x-a:1\nset-cookie:a=1\nx-a:2\nset-cookie:b=2\ncookie:c=1\ncookie:d=2\nretry-after:5\nretry-after:9\n'
     + 'content-type:text/plain\ncontent-type:x/y\nx-empty:\nvalue:with:colons\n'), {
@@ -272,6 +295,7 @@ const behaviours = {
     res.setHeader('retry-after', ['1', '2']);
     res.setHeader('etag', ['"x"', '"y"']);
     res.setHeader('cache-control', ['no-store', 'private']);
+    res.setHeader('x-latin', 'caf\u00e9'); // written as UTF-8 (C3 A9)
     res.end(JSON.stringify(USERS));
   },
   'not found with headers': (req, res) => {
@@ -351,6 +375,8 @@ const expected = {
     assert.equal(got.headers['retry-after'], '1');
     assert.equal(got.headers.etag, '"x"');
     assert.equal(got.headers['cache-control'], 'no-store, private');
+    // node:http reads header bytes as Latin-1, one character per byte; the Rust I/O does the same.
+    assert.equal(got.headers['x-latin'], 'caf\u00c3\u00a9');
   },
   'not found with headers': (got) => {
     assert.deepEqual([got.name, got.status, got.headers['x-request-id'], got.headers['set-cookie']], ['NotFoundError', 404, 'r-1', 'a=1, b=2']);

@@ -138,6 +138,7 @@ BENCH_CARGO := CARGO_PROFILE_BENCH_LTO=false CARGO_PROFILE_BENCH_CODEGEN_UNITS=1
 bench: wasm bundler-tools bench/io/node_modules/.package-lock.json
 	$(CARGO) build -p conversations-node --release
 	$(BENCH_CARGO) $(CARGO) bench -p conversations-core --features client --no-run
+	node --test bench/run.test.js
 	$(BENCH_CARGO) node bench/run.js
 
 ## User-space instructions per call (callgrind), node:http and undici by hand vs the package on each

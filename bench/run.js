@@ -287,10 +287,14 @@ function write(r) {
 
 // `--render results.json` (a BENCH_JSON_OUT file): the same report again from that run's figures,
 // after FINDINGS.md changed, so RESULTS.md and FINDINGS.md stay one text without another run.
-if (process.argv[2] === '--render') write(JSON.parse(fs.readFileSync(process.argv[3], 'utf8')));
-else {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+module.exports = { bridge };
+
+if (require.main === module) {
+  if (process.argv[2] === '--render') write(JSON.parse(fs.readFileSync(process.argv[3], 'utf8')));
+  else {
+    main().catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+  }
 }

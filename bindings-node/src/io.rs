@@ -24,7 +24,7 @@ use crate::fast::{define_methods, js_string, release, string_of, throw, throw_ty
 use conversations_core::call::Failure;
 use conversations_core::transport::reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use conversations_core::transport::reqwest::{self, Method, Url};
-use conversations_core::transport::{AttemptError, Response, Transport};
+use conversations_core::transport::{AttemptError, Response, Tls, Transport};
 use napi::sys;
 use std::collections::HashMap;
 use std::ffi::{c_void, CStr};
@@ -151,10 +151,11 @@ struct JsRefs {
 unsafe impl Send for JsRefs {}
 
 struct Io {
-    /// The CA options, to build a fresh pool after `close()`.
-    ca: Option<String>,
-    extra_ca: Option<String>,
-    /// The pool new sends use; `None` after `close()` until the next send.
+    /// The trusted certificates (the process-wide TLS configuration for this Io's CA options),
+    /// to build a pool on the first send and a fresh one after `close()`.
+    tls: Tls,
+    /// The pool new sends use; `None` until the first send, and after `close()` until the next
+    /// one: an Io that never sends costs no pool.
     transport: Mutex<Option<Transport>>,
     /// Header sets registered by `head()`, by key.
     heads: Mutex<Vec<HeaderMap>>,
@@ -173,7 +174,7 @@ impl Io {
         if let Some(t) = transport.as_ref() {
             return Ok(t.clone());
         }
-        let t = Transport::direct(self.ca.as_deref(), self.extra_ca.as_deref())?;
+        let t = Transport::direct_with(&self.tls)?;
         *transport = Some(t.clone());
         Ok(t)
     }
@@ -609,18 +610,17 @@ unsafe extern "C" fn constructor(
             option(env, argv[1], c"extraCa"),
         )
     };
-    // The pool is built now, so that a bad `ca` throws here.
-    let transport = match Transport::direct(ca.as_deref(), extra_ca.as_deref()) {
-        Ok(t) => t,
+    // The certificates are read now, so that a bad `ca` throws here; the pool waits for a send.
+    let tls = match Tls::new(ca.as_deref(), extra_ca.as_deref()) {
+        Ok(tls) => tls,
         Err(e) => {
             throw(env, &error_text(&e));
             return ptr::null_mut();
         }
     };
     let io = Arc::new(Io {
-        ca,
-        extra_ca,
-        transport: Mutex::new(Some(transport)),
+        tls,
+        transport: Mutex::new(None),
         heads: Mutex::new(Vec::new()),
         pending: Mutex::new(HashMap::new()),
         done: Mutex::new(Vec::new()),

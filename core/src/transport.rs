@@ -61,11 +61,16 @@ impl Transport {
     /// An unreadable `ca`, or one with no certificate, is an `invalid_input` error naming `ca`;
     /// an unreadable `extra_ca` is ignored, as Node ignores a bad `NODE_EXTRA_CA_CERTS`.
     pub fn direct(ca: Option<&str>, extra_ca: Option<&str>) -> Result<Transport, Error> {
-        let mut builder = Transport::builder().no_proxy();
-        if ca.is_some() || extra_ca.is_some() {
-            builder = builder.use_preconfigured_tls(tls_config(ca, extra_ca)?);
-        }
-        let http = builder
+        Transport::direct_with(&Tls::new(ca, extra_ca)?)
+    }
+
+    /// [`Transport::direct`] over TLS settings already checked: a new pool (its own
+    /// connections) sharing the process's TLS configuration for those certificates.
+    pub fn direct_with(tls: &Tls) -> Result<Transport, Error> {
+        let http = Transport::builder()
+            .no_proxy()
+            // A shallow copy: the root store, the verifier and the session cache stay shared.
+            .use_preconfigured_tls(tls.config.clone())
             .build()
             .map_err(|e| Error::transport("could not build the HTTP client").with_source(e))?;
         Ok(Transport { http })
@@ -270,8 +275,66 @@ impl Inflate {
     }
 }
 
-/// The TLS configuration for caller-given CA certificates: `ca` replaces the built-in roots
-/// (Mozilla's), `extra_ca` adds to them (an unreadable one is ignored).
+/// The certificates a [`Transport::direct`] pool trusts, checked, with their TLS configuration.
+///
+/// Building that configuration (a root store of Mozilla's ~150 roots or the caller's PEM parsed,
+/// and its verifier) is the costly part of a client, so it is built once per process for each
+/// distinct (`ca`, `extra_ca`) and shared by every pool made from it: a process with many idle
+/// clients then pays for one root store, not one each. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Tls {
+    config: rustls::ClientConfig,
+}
+
+/// Distinct CA options seen, newest last, with their configuration. Bounded so that a process
+/// which makes clients with ever new certificates does not keep them all (it rebuilds instead).
+type TlsCache = Vec<(Option<String>, Option<String>, rustls::ClientConfig)>;
+static TLS_CONFIGS: std::sync::Mutex<TlsCache> = std::sync::Mutex::new(Vec::new());
+const TLS_CONFIGS_KEPT: usize = 16;
+
+impl Tls {
+    /// The built-in roots (Mozilla's, as Node bundles) or `ca` (PEM) instead, plus `extra_ca`
+    /// (PEM, as in `NODE_EXTRA_CA_CERTS`) when readable. An unreadable `ca`, or one with no
+    /// certificate, is an `invalid_input` error naming `ca`; an unreadable `extra_ca` is ignored,
+    /// as Node ignores a bad `NODE_EXTRA_CA_CERTS`.
+    pub fn new(ca: Option<&str>, extra_ca: Option<&str>) -> Result<Tls, Error> {
+        let cached = |cache: &TlsCache| {
+            cache
+                .iter()
+                .find(|(c, e, _)| c.as_deref() == ca && e.as_deref() == extra_ca)
+                .map(|(_, _, config)| Tls {
+                    config: config.clone(),
+                })
+        };
+        // A panic elsewhere while holding the lock leaves the cache whole (pushes are atomic).
+        let lock = || {
+            TLS_CONFIGS
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(tls) = cached(&lock()) {
+            return Ok(tls);
+        }
+        // Built outside the lock; two threads racing on the same options keep the first.
+        let config = tls_config(ca, extra_ca)?;
+        let mut cache = lock();
+        if let Some(tls) = cached(&cache) {
+            return Ok(tls);
+        }
+        if cache.len() >= TLS_CONFIGS_KEPT {
+            cache.remove(0);
+        }
+        cache.push((
+            ca.map(str::to_owned),
+            extra_ca.map(str::to_owned),
+            config.clone(),
+        ));
+        Ok(Tls { config })
+    }
+}
+
+/// A new TLS configuration: `ca` replaces the built-in roots (Mozilla's), `extra_ca` adds to them
+/// (an unreadable one is ignored).
 fn tls_config(ca: Option<&str>, extra_ca: Option<&str>) -> Result<rustls::ClientConfig, Error> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::CertificateDer;
@@ -470,4 +533,27 @@ fn is_bad_encoding(e: &reqwest::Error) -> bool {
     e.is_decode()
         && std::error::Error::source(e)
             .is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_configuration_is_built_once_per_distinct_certificates() {
+        let same =
+            |a: &Tls, b: &Tls| Arc::ptr_eq(a.config.crypto_provider(), b.config.crypto_provider());
+        let roots = Tls::new(None, None).expect("built-in roots");
+        assert!(same(&roots, &Tls::new(None, None).expect("built-in roots")));
+        // A bad extra_ca is ignored, but it is still other options: their own configuration.
+        let extra = Tls::new(None, Some("not PEM (ignored)")).expect("extra");
+        assert!(!same(&roots, &extra));
+        assert!(same(
+            &extra,
+            &Tls::new(None, Some("not PEM (ignored)")).expect("extra")
+        ));
+        // Errors are not kept: a bad `ca` fails every time.
+        assert!(Tls::new(Some("not PEM"), None).is_err());
+        assert!(Tls::new(Some("not PEM"), None).is_err());
+    }
 }

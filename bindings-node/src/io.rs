@@ -354,6 +354,13 @@ unsafe extern "C" fn send(env: sys::napi_env, info: sys::napi_callback_info) -> 
     let task_io = call.data_arc();
     let task = rt.spawn(async move {
         let result = transport.send(request, max_bytes, timeout).await;
+        if result.is_ok() {
+            // hyper hands a keep-alive connection back to its pool from a task of its own,
+            // woken when the body ends. Completing first let the caller's next send (a
+            // sequential loop) find the pool empty now and then and open a second connection:
+            // one yield lets that task run before the JS thread hears of the response.
+            tokio::task::yield_now().await;
+        }
         if !task_claimed.swap(true, Ordering::AcqRel) {
             task_io.complete(Completion::of(slot, result));
         }

@@ -1,10 +1,15 @@
 'use strict';
 
-// User-space instructions per call, counted by valgrind (callgrind): unlike times, the counts
-// repeat to within about 0.5 % whatever else the machine is doing, so they show what a change
-// to the per-call path is worth. Each variant makes N1 and then N2 calls (64 in flight) against
-// bench/server.js in two processes under callgrind; (count(N2) - count(N1)) / (N2 - N1) leaves out
-// start-up and warm-up. Not part of `make bench`: `make bench-instructions` (about 8 min).
+// User-space instructions per call, counted by valgrind (callgrind). Each variant makes N1 and then
+// N2 calls (64 in flight) against bench/server.js in two processes under callgrind;
+// (count(N2) - count(N1)) / (N2 - N1) leaves out start-up and warm-up. Not part of `make bench`:
+// `make bench-instructions` (about 8 min on a quiet machine). On a quiet machine the counts repeat
+// to within about 0.5 %; under load they do not: at 64 in flight a call's share of the event loop's
+// work depends on how many responses each poll finds, and counts of one variant made at load 1 and
+// at load 7 differed by up to 13 % (bench/FINDINGS.md, issue #13). So a before/after comparison
+// counts both packages at the same time, against one server: BENCH_BEFORE_PKG=<dir> (a package
+// laid out as `make bench-pkg` lays out target/bench-pkg) prints each variant for both and the
+// ratio after/before.
 // Variants: `<op> raw` (node:http by hand, bench/raw.js), `<op> undici` (undici's Pool.request by
 // hand), `<op> modern` / `<op> compat` (the package on its default transport: Rust I/O in the addon,
 // whose worker thread callgrind counts with the rest of the process), and `<op> modern node` /
@@ -83,7 +88,18 @@ async function main(variants) {
   // BENCH_CALLS="N1,N2" for a shorter run on a loaded machine (fewer calls: more warm-up left in).
   const [n1, n2] = (process.env.BENCH_CALLS || '10000,50000').split(',').map(Number);
   const rows = {};
+  const beforeDir = process.env.BENCH_BEFORE_PKG ? path.resolve(process.env.BENCH_BEFORE_PKG) : null;
   for (const variant of variants) {
+    if (beforeDir !== null) {
+      // All four runs at once: both packages see the same load.
+      const [a2, a1, b2, b1] = await Promise.all([count(variant, n2, url, pkgDir), count(variant, n1, url, pkgDir),
+        count(variant, n2, url, beforeDir), count(variant, n1, url, beforeDir)]);
+      const after = (a2 - a1) / (n2 - n1);
+      const before = (b2 - b1) / (n2 - n1);
+      const fmt = (n) => Math.round(n).toLocaleString('en').padStart(8);
+      process.stdout.write(`${variant.padEnd(16)} before ${fmt(before)}  after ${fmt(after)} instructions/call  ×${(after / before).toFixed(3)}\n`);
+      continue;
+    }
     // The two runs of a variant in parallel: counts do not depend on timing.
     const [c2, c1] = await Promise.all([count(variant, n2, url, pkgDir), count(variant, n1, url, pkgDir)]);
     rows[variant] = (c2 - c1) / (n2 - n1);

@@ -154,16 +154,13 @@ bench-pkg:
 	cp target/release/libconversations_node.so target/bench-pkg/conversations.linux-x64-gnu.node
 
 ## Issue #18, the native engine's I/O candidates (bench/io/README.md): hand-written node:http and
-## undici, the package today, node:http and undici driving the engine, and I/O in Rust inside a
-## prototype addon (bench/io/native, not a workspace member, built in target/bench-io). Prints the
-## tables (instructions, time, memory, start-up, sizes; about 40 min on a quiet machine) and writes
-## them to target/bench-io/. BENCH_IO_PARTS="time memory" runs only those parts.
-BENCH_IO := target/bench-io
+## undici, node:http and undici driving the engine, and the package (on its default transport, the
+## addon's Rust I/O). Prints the tables (instructions, time, memory, start-up, sizes; under 40 min
+## on a quiet machine) and writes them to target/bench-io/. BENCH_IO_PARTS="time memory" runs only
+## those parts.
 bench-io: bench-pkg bench/io/node_modules/.package-lock.json
-	cd bench/io/native && CARGO_TARGET_DIR=../../../$(BENCH_IO) $(CARGO) build --release --locked
-	cp $(BENCH_IO)/release/libconversations_bench_io.so $(BENCH_IO)/conversations-io.node
 	node --test bench/io/
-	node bench/io/run.js target/bench-pkg $(BENCH_IO)/conversations-io.node $(BENCH_IO_PARTS)
+	node bench/io/run.js target/bench-pkg $(BENCH_IO_PARTS)
 
 bench/io/node_modules/.package-lock.json: bench/io/package.json bench/io/package-lock.json
 	cd bench/io && npm ci --no-audit --no-fund

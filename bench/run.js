@@ -238,7 +238,7 @@ async function main() {
     r.memory = memory('sdk');
     r.memoryRaw = memory('raw');
     log('memory per idle client (each transport; hand-written node:http and undici)');
-    r.idle = idleMemory(['raw node:http', 'raw undici', 'sdk modern'], QUICK ? 50 : 200, server.url, pkg.pkgDir, 'none');
+    r.idle = idleMemory(['raw node:http', 'raw undici', 'sdk modern'], QUICK ? 50 : 200, server.url, pkg.pkgDir);
     log('import cost');
     r.imports = importCost(pkg, engines);
     if (!SKIP_RUST) {

@@ -8,12 +8,12 @@
 //    bench/percall.js), ratios per round to the hand-written node:http call, then the median;
 //  - memory per idle client, `require` + first client time, addon sizes.
 // Prints the tables (markdown) and writes them, with the raw figures, to target/bench-io/.
-// Usage: node bench/io/run.js <packageDir> <ioAddon> [instructions|time|memory|startup ...]
+// Usage: node bench/io/run.js <packageDir> [instructions|time|memory|startup ...]
 // Environment: BENCH_IO_QUICK=1 (few calls and rounds), BENCH_IO_COUNT=variant,... and
 // BENCH_IO_MODES=sequential,... and BENCH_IO_OPS=sendMessage,... (the instruction counts of only those), for a partial run;
 // BENCH_IO_LANES (callgrind jobs at once, default 2), BENCH_IO_CALLS=N1,N2 (default 3000,6000).
-// Child modes: --count <variant> <op> <mode> <calls> <url> <pkgDir> <ioAddon>
-//              --time <url> <pkgDir> <ioAddon> <rounds> | --idle <variant> <clients> <url> <pkgDir> <ioAddon>
+// Child modes: --count <variant> <op> <mode> <calls> <url> <pkgDir>
+//              --time <url> <pkgDir> <rounds> | --idle <variant> <clients> <url> <pkgDir>
 
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -48,19 +48,19 @@ async function drive(fn, calls, workers) {
   return [((performance.now() - t0) * 1000) / calls, (cpu.user + cpu.system) / calls];
 }
 
-const ctxOf = (url, pkgDir, ioAddon) => ({ baseUrl: url, pkgDir: path.resolve(pkgDir), ioAddon: path.resolve(ioAddon) });
+const ctxOf = (url, pkgDir) => ({ baseUrl: url, pkgDir: path.resolve(pkgDir) });
 
 // ---------------------------------------------------------------------------------------------
 // Child modes.
-async function childCount([variant, op, mode, calls, url, pkgDir, ioAddon]) {
-  const client = VARIANTS[variant](ctxOf(url, pkgDir, ioAddon));
+async function childCount([variant, op, mode, calls, url, pkgDir]) {
+  const client = VARIANTS[variant](ctxOf(url, pkgDir));
   await drive(client[op], Number(calls), MODES[mode]);
   client.close();
 }
 
-async function childTime([url, pkgDir, ioAddon, roundsArg]) {
+async function childTime([url, pkgDir, roundsArg]) {
   const rounds = Number(roundsArg);
-  const ctx = ctxOf(url, pkgDir, ioAddon);
+  const ctx = ctxOf(url, pkgDir);
   const clients = Object.fromEntries(NAMES.map((n) => [n, VARIANTS[n](ctx)]));
   const out = {};
   for (const [mode, workers] of Object.entries(MODES)) {
@@ -90,9 +90,9 @@ async function childTime([url, pkgDir, ioAddon, roundsArg]) {
 }
 
 /** Memory kept per idle client: `clients` clients that each made one call, then idle, GC'd. */
-async function childIdle([variant, clientsArg, url, pkgDir, ioAddon]) {
+async function childIdle([variant, clientsArg, url, pkgDir]) {
   const count = Number(clientsArg);
-  const ctx = ctxOf(url, pkgDir, ioAddon);
+  const ctx = ctxOf(url, pkgDir);
   const usage = () => {
     for (let i = 0; i < 3; i++) globalThis.gc();
     const m = process.memoryUsage();
@@ -140,7 +140,7 @@ function callgrind(args) {
   });
 }
 
-async function instructions(pkgDir, ioAddon) {
+async function instructions(pkgDir) {
   // Both call counts run past the JIT's warm-up; callgrind slows the client ~50×, so N2 is kept
   // small enough for the whole table to fit in about half an hour on 2 loaded cores.
   const [n1, n2] = QUICK ? [500, 1_000] : (process.env.BENCH_IO_CALLS || '3000,6000').split(',').map(Number);
@@ -150,7 +150,7 @@ async function instructions(pkgDir, ioAddon) {
   const modes = process.env.BENCH_IO_MODES ? process.env.BENCH_IO_MODES.split(',') : Object.keys(MODES).reverse();
   for (const mode of modes) {
     for (const [opName, op] of Object.entries(OPS).filter(([o]) => !process.env.BENCH_IO_OPS || process.env.BENCH_IO_OPS.split(',').includes(o))) {
-      for (const variant of names) jobs.push({ key: `${opName}|${mode}`, variant, args: (n, url) => ['--count', variant, op, mode, String(n), url, pkgDir, ioAddon] });
+      for (const variant of names) jobs.push({ key: `${opName}|${mode}`, variant, args: (n, url) => ['--count', variant, op, mode, String(n), url, pkgDir] });
     }
   }
   const rows = {};
@@ -193,13 +193,12 @@ function idleRuns(variants) {
 }
 
 /** `require` + first client, fresh processes interleaved, median ms over bare node. */
-function startup(pkgDir, ioAddon) {
+function startup(pkgDir) {
   const lit = JSON.stringify;
   const scripts = {
     'bare node': '',
     'package (require + first client)': `new (require(${lit(pkgDir)}).ConversationsClient)({username:'k',password:'s'})`,
     'undici (require + Pool)': `new (require(${lit(require.resolve('undici', { paths: [__dirname] }))}).Pool)('http://127.0.0.1:1')`,
-    'rust I/O addon (require + client)': `require(${lit(ioAddon)}).create('{"username":"k","password":"s"}',()=>{})`,
   };
   const samples = Object.fromEntries(Object.keys(scripts).map((n) => [n, []]));
   const names = Object.keys(scripts);
@@ -241,11 +240,10 @@ function render(r) {
     table('Instructions per call (callgrind, all threads of the client process; × raw node:http)',
       (k, n) => (ins[k]?.[n] === undefined ? 'n/a' : `${fmtK(ins[k][n])} (×${(ins[k][n] / ins[k][BASE]).toFixed(3)})`),
       (n) => keys.some((k) => ins[k]?.[n] !== undefined));
-    // The package's pipeline over its I/O, moved onto each candidate: an upper bound for the
-    // Rust-I/O row, whose transport (watchdog, response reading) the pipeline would no longer run.
+    // The package's pipeline over its I/O, moved onto each JS candidate.
     lines.push('Projected package over each I/O: `X + engine` + (`sdk modern` or `sdk compat` − `node:http + engine`), × raw node:http:', '',
       `| projection | ${keys.map((k) => k.replace('|', ', ')).join(' | ')} |`, `|---|${keys.map(() => '---|').join('')}`);
-    for (const io of ['node:http + engine', 'undici + engine', 'rust I/O in addon']) {
+    for (const io of ['node:http + engine', 'undici + engine']) {
       for (const surface of ['sdk modern', 'sdk compat'].filter((v) => keys.some((k) => ins[k]?.[v] !== undefined))) {
         lines.push(`| ${surface} over ${io.replace(' + engine', '')} | ${keys.map((k) => {
           const v = ins[k]?.[io] + ins[k]?.[surface] - ins[k]?.['node:http + engine'];
@@ -280,35 +278,32 @@ function render(r) {
   return lines.join('\n');
 }
 
-async function main([pkgDir, ioAddon, ...parts]) {
+async function main([pkgDir, ...parts]) {
   const want = new Set(parts.length > 0 ? parts : ['instructions', 'time', 'memory', 'startup']);
   pkgDir = path.resolve(pkgDir);
-  ioAddon = path.resolve(ioAddon);
   const r = { node: process.version, cpus: os.cpus().length, load: [os.loadavg()[0]] };
   const addon = path.join(pkgDir, 'conversations.linux-x64-gnu.node');
   const gzip = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
   r.sizes = {
-    'package addon (engine only, napi-rs; release, stripped)': fs.statSync(addon).size,
+    'package addon (engine + Rust I/O, napi-rs; release, stripped)': fs.statSync(addon).size,
     '… gzip -9 (its share of the npm tarball)': gzip(addon),
-    'rust I/O addon (engine + reqwest/rustls + tokio; release, stripped)': fs.statSync(ioAddon).size,
-    '… gzip -9': gzip(ioAddon),
     'undici 7 (node_modules/undici, unpacked)': dirBytes(path.join(__dirname, 'node_modules', 'undici')),
   };
   const server = await startServer();
   try {
     if (want.has('time')) {
       process.stderr.write('[bench-io] time per call, interleaved\n');
-      r.time = childJson(['--time', server.url, pkgDir, ioAddon, String(QUICK ? 5 : 30)]);
+      r.time = childJson(['--time', server.url, pkgDir, String(QUICK ? 5 : 30)]);
     }
     if (want.has('memory')) {
       process.stderr.write('[bench-io] memory per idle client\n');
-      r.memory = idleMemory(NAMES.filter((v) => v !== 'sdk compat'), QUICK ? 50 : 200, server.url, pkgDir, ioAddon);
+      r.memory = idleMemory(NAMES.filter((v) => v !== 'sdk compat'), QUICK ? 50 : 200, server.url, pkgDir);
     }
     if (want.has('startup')) {
       process.stderr.write('[bench-io] start-up\n');
-      r.startup = startup(pkgDir, ioAddon);
+      r.startup = startup(pkgDir);
     }
-    if (want.has('instructions')) r.instructions = await instructions(pkgDir, ioAddon);
+    if (want.has('instructions')) r.instructions = await instructions(pkgDir);
   } finally {
     server.child.stdin.end();
     server.child.kill();
@@ -325,10 +320,10 @@ async function main([pkgDir, ioAddon, ...parts]) {
  * Memory per idle client of each of `variants` (bench/run.js's figures too), each in a fresh
  * process: `clients` clients that made one call each, against the server at `url`.
  */
-function idleMemory(variants, clients, url, pkgDir, ioAddon) {
+function idleMemory(variants, clients, url, pkgDir) {
   const out = {};
   for (const [name, n, env] of idleRuns(variants)) {
-    out[name] = childJson(['--idle', n, String(clients), url, pkgDir, ioAddon], ['--expose-gc'], env);
+    out[name] = childJson(['--idle', n, String(clients), url, pkgDir], ['--expose-gc'], env);
   }
   return out;
 }

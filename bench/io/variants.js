@@ -11,7 +11,6 @@
 const http = require('node:http');
 const path = require('node:path');
 const { USER, MESSAGE, CREDENTIALS, USERS_PATH, SEND_PATH, rawHttp, rawUndici, undici } = require('../raw');
-const { RustIo } = require('./rust-io');
 
 const LIST = 'getAppUsers';
 const SEND = 'createSendMessage';
@@ -69,7 +68,7 @@ function httpBytes(baseUrl) {
 }
 
 
-/** Each variant: `(ctx) => { list, send, close }`, ctx = { baseUrl, pkgDir, ioAddon }. */
+/** Each variant: `(ctx) => { list, send, close }`, ctx = { baseUrl, pkgDir }. */
 const VARIANTS = {
   'raw node:http': ({ baseUrl }) => {
     const raw = rawHttp(baseUrl);
@@ -98,16 +97,6 @@ const VARIANTS = {
       return { status: res.statusCode, body: new Uint8Array(await res.body.arrayBuffer()) };
     };
     return { ...engineDriven(addonEngine(pkgDir), baseUrl, send), close: () => pool.destroy() };
-  },
-  'rust I/O in addon': ({ baseUrl, ioAddon }) => {
-    // No 30 s per-attempt timeout: under callgrind on a loaded machine a call queued behind 63
-    // others can take longer (the hand-written calls have no timeout at all).
-    const io = new RustIo(require(ioAddon), { baseUrl, ...ENGINE_CONFIG, timeoutMs: 3_600_000 });
-    return {
-      list: () => io.call(LIST, null, null),
-      send: () => io.call(SEND, USER, JSON.stringify(MESSAGE)),
-      close: () => {},
-    };
   },
   'sdk modern': ({ baseUrl, pkgDir }) => {
     const client = new (require(pkgDir).ConversationsClient)({ baseUrl, ...CREDENTIALS });

@@ -1,29 +1,26 @@
 'use strict';
 
 // The candidates of bench/io must do the same work before their costs are compared: every
-// engine-driven variant (and the Rust-I/O prototype) resolves exactly what the package's modern
-// client resolves, the hand-written ones exactly the server's body, and the prototype reports
-// invalid input and network failures instead of hanging. `make bench-io` runs this first.
-// Needs `make bench-pkg`, the prototype addon and bench/io/node_modules (the bench-io target).
+// engine-driven variant resolves exactly what the package's modern client resolves, the
+// hand-written ones exactly the server's body. `make bench-io` runs this first.
+// Needs `make bench-pkg` and bench/io/node_modules (the bench-io target).
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 const { VARIANTS } = require('./variants');
-const { RustIo } = require('./rust-io');
 const { USERS, SENT } = require('../fixtures');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const pkgDir = path.resolve(ROOT, process.env.BENCH_PKG || 'target/bench-pkg');
-const ioAddon = path.resolve(ROOT, process.env.BENCH_IO_ADDON || 'target/bench-io/conversations-io.node');
 
 let server;
 let ctx;
 test.before(async () => {
   server = spawn(process.execPath, [path.join(__dirname, '..', 'server.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise((resolve) => { server.stdout.once('data', (d) => resolve(JSON.parse(d).port)); });
-  ctx = { baseUrl: `http://127.0.0.1:${port}`, pkgDir, ioAddon };
+  ctx = { baseUrl: `http://127.0.0.1:${port}`, pkgDir };
 });
 test.after(() => server.kill());
 
@@ -44,19 +41,4 @@ test('every variant resolves the same results as its kind: the server body, or t
     }
     client.close();
   }
-});
-
-test('the Rust-I/O prototype rejects invalid input at once, with the engine\'s message', async () => {
-  const io = new RustIo(require(ioAddon), { baseUrl: ctx.baseUrl, username: 'k', password: 's' });
-  await assert.rejects(io.call('createSendMessage', ' ', '{"text":"hi","channel":"facebook"}'), /appUserId/);
-  await assert.rejects(io.call('createSendMessage', 'u1', '{"text":"hi"}'), /channel/);
-  assert.deepEqual([io.free, io.slots.length], [[0], 0], 'the refused call\'s ticket was reused, then freed');
-});
-
-test('the Rust-I/O prototype reports a refused connection as a network failure, and 404s as the engine decodes them', async () => {
-  const refused = new RustIo(require(ioAddon), { baseUrl: 'http://127.0.0.1:1', username: 'k', password: 's' });
-  await assert.rejects(refused.call('getAppUsers', null, null), /^Error: network: /);
-  const io = new RustIo(require(ioAddon), { baseUrl: ctx.baseUrl, username: 'k', password: 's' });
-  // bench/server.js answers 404 for a facebook page list: the engine's documented message.
-  await assert.rejects(io.call('getFacebookPages', null, null), (err) => err.message.length > 0 && !/network/.test(err.message));
 });

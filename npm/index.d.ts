@@ -276,7 +276,8 @@ export interface ClientOptions {
    * Node's I/O with the native engine. Unset (the default): `'rust'`, the addon's own HTTP client,
    * except where it cannot keep a guarantee — an environment proxy for `baseUrl`, Node trusting
    * the system CA store (`--use-system-ca`, `--use-openssl-ca`), node:http's `request` replaced
-   * (nock, msw, OpenTelemetry) or its diagnostics channels subscribed to (checked per call), an
+   * (nock, msw, OpenTelemetry), its diagnostics channels subscribed to, or other default CAs set
+   * with `tls.setDefaultCACertificates()` (checked per call), an
    * addon without it — where it is `'node'` (node:http); `integrateFacebookPage` always goes
    * through node:http unless `'rust'` is asked for (the Rust I/O would add `Accept` to it). `'node'` always uses node:http; `'rust'`
    * always the Rust I/O (an InvalidInputError with the wasm engine or when a proxy applies).

@@ -34,17 +34,25 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
-/// One runtime for the addon: an `Io` costs a connection pool, not a thread.
-fn runtime() -> Option<&'static tokio::runtime::Runtime> {
-    static RUNTIME: OnceLock<Option<tokio::runtime::Runtime>> = OnceLock::new();
+/// One runtime for the addon: an `Io` costs a connection pool, not a thread. A current-thread
+/// runtime driven by a thread of its own, not a one-worker multi-thread runtime: that one woke
+/// its own driver (an eventfd write and an extra epoll turn) before each request it took from
+/// JS, on the lone call's critical path; a current-thread scheduler has no workers to notify.
+fn runtime() -> Option<&'static tokio::runtime::Handle> {
+    static RUNTIME: OnceLock<Option<tokio::runtime::Handle>> = OnceLock::new();
     RUNTIME
         .get_or_init(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .thread_name("conversations-io")
+            let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
-                .ok()
+                .ok()?;
+            let handle = rt.handle().clone();
+            // Runs for the life of the process, as the worker of the runtime it replaced did.
+            std::thread::Builder::new()
+                .name("conversations-io".into())
+                .spawn(move || rt.block_on(std::future::pending::<()>()))
+                .ok()?;
+            Some(handle)
         })
         .as_ref()
 }

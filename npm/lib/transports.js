@@ -46,20 +46,24 @@ class Interception {
     this.httpReplaced = false;
     this.httpsRequest = null;
     this.httpsReplaced = false;
-    // node:https is not loaded for the Rust I/O (it is a large share of require time): its
-    // `request` is only looked at once something has loaded it.
+    // node:https and node:tls are not loaded for the Rust I/O (a large share of require time):
+    // they are only looked at once something has loaded them.
     this.loadCount = -1;
     this.httpsModule = null;
+    this.tlsModule = null;
+    this.defaultCa = null;
+    this.defaultCaMoved = false;
   }
 
   /** The reason calls should go through node:http now, or null. */
   reason() {
+    this.loaded();
     if (http.request !== this.httpRequest) {
       this.httpRequest = http.request;
       this.httpReplaced = !ownRequest(http.request);
     }
     if (this.httpReplaced) return 'http.request is replaced (an interceptor or instrumentation)';
-    const https = this.https();
+    const https = this.httpsModule;
     if (https !== null) {
       if (https.request !== this.httpsRequest) {
         this.httpsRequest = https.request;
@@ -70,20 +74,40 @@ class Interception {
     for (const channel of HTTP_CHANNELS) {
       if (channel.hasSubscribers) return `diagnostics_channel "${channel.name}" has subscribers`;
     }
+    if (this.defaultCaSet()) return 'tls.setDefaultCACertificates() changed the CAs node:https trusts';
     return null;
   }
 
-  /** The node:https module if anything in the process has loaded it, else null. */
-  https() {
-    if (this.httpsModule !== null) return this.httpsModule;
+  /** Takes node:https and node:tls once anything in the process has loaded them. */
+  loaded() {
+    if (this.httpsModule !== null && this.tlsModule !== null) return;
     const list = process.moduleLoadList;
-    if (Array.isArray(list)) {
-      if (list.length === this.loadCount) return null;
+    const known = Array.isArray(list);
+    if (known) {
+      if (list.length === this.loadCount) return;
       this.loadCount = list.length;
-      if (!list.includes('NativeModule https')) return null;
     }
-    this.httpsModule = require('node:https');
-    return this.httpsModule;
+    if (this.httpsModule === null && (!known || list.includes('NativeModule https'))) this.httpsModule = require('node:https');
+    if (this.tlsModule === null && (!known || list.includes('NativeModule tls'))) this.tlsModule = require('node:tls');
+  }
+
+  /**
+   * Whether `tls.setDefaultCACertificates()` (Node 22.19, 24.5 and later) made node:https trust
+   * other CAs than the Rust I/O does: Node's bundled roots and NODE_EXTRA_CA_CERTS. Node returns
+   * the same `getCACertificates('default')` array until the defaults are set, so the sets are
+   * compared once per change, not per call.
+   */
+  defaultCaSet() {
+    const tls = this.tlsModule;
+    if (tls === null || typeof tls.setDefaultCACertificates !== 'function' || typeof tls.getCACertificates !== 'function') return false;
+    const current = tls.getCACertificates('default');
+    if (current !== this.defaultCa) {
+      this.defaultCa = current;
+      const trusted = new Set([...tls.getCACertificates('bundled'), ...tls.getCACertificates('extra')]);
+      const now = new Set(current);
+      this.defaultCaMoved = now.size !== trusted.size || [...now].some((pem) => !trusted.has(pem));
+    }
+    return this.defaultCaMoved;
   }
 }
 
@@ -193,7 +217,8 @@ function rustTransport(Io, options) {
  * - otherwise the native engine's Rust I/O, except where it cannot keep a guarantee of
  *   node:http's, then node:http: an environment proxy applies to the baseUrl; Node trusts the
  *   system's CA store (--use-system-ca, --use-openssl-ca); the addon has no `Io`; and, checked per
- *   call, node:http's `request` is replaced or its diagnostics channels have subscribers.
+ *   call, node:http's `request` is replaced, its diagnostics channels have subscribers, or
+ *   tls.setDefaultCACertificates() changed the default CAs.
  * The wasm engine always uses node:http in Node: its own fetch I/O (`execute`, what browsers use)
  * would pay Node's fetch overhead and ignore agents, CAs, proxies and interceptors.
  * @param {{ fetch?: Function, agent?: object, ca?: unknown, transport?: 'rust' | 'node' }} options checked client options

@@ -211,6 +211,42 @@ test('selection: a subscriber to node:http\'s diagnostics channel sees every cal
   });
 });
 
+test('selection: tls.setDefaultCACertificates() to other CAs means node:https until the defaults are back', { skip: !NATIVE && 'wasm engine' }, async () => {
+  // Node 22.19 / 24.5 API, emulated where absent as Node keeps it: getCACertificates('default')
+  // returns one array until the defaults are set.
+  const tls = require('node:tls');
+  const saved = { get: tls.getCACertificates, set: tls.setDefaultCACertificates };
+  const bundled = ['-----BEGIN CERTIFICATE-----\nbundled root\n-----END CERTIFICATE-----\n'];
+  let defaults = bundled.slice();
+  tls.getCACertificates = (type = 'default') => (type === 'default' ? defaults : type === 'bundled' ? bundled : []);
+  tls.setDefaultCACertificates = (certs) => {
+    defaults = certs.slice();
+  };
+  // node:http says `connection: keep-alive` on its keep-alive sockets; the Rust I/O (HTTP/1.1,
+  // keep-alive by default) sends no such header: the server tells which I/O a call came by.
+  const seen = [];
+  const server = await startApi((req) => { seen.push(req.headers.connection ?? 'rust'); });
+  try {
+    await withEnv({}, async () => {
+      const client = new ConversationsClient(opts(server.url));
+      assert.equal(client.transport, 'rust');
+      await client.listAppUsers();
+      tls.setDefaultCACertificates(['-----BEGIN CERTIFICATE-----\ncorporate root\n-----END CERTIFICATE-----\n']);
+      assert.equal(client.transport, 'node');
+      await client.listAppUsers();
+      tls.setDefaultCACertificates(bundled);
+      assert.equal(client.transport, 'rust', 'the same CAs again, in a new array');
+      await client.listAppUsers();
+      assert.deepEqual(seen, ['rust', 'keep-alive', 'rust']);
+      client.close();
+    });
+  } finally {
+    server.close();
+    tls.getCACertificates = saved.get;
+    tls.setDefaultCACertificates = saved.set;
+  }
+});
+
 test('a request the Rust I/O would send otherwise (no Accept, a POST without a body) goes through node:http', { skip: !NATIVE && 'wasm engine' }, async () => {
   await withEnv({}, async () => {
     const seen = [];

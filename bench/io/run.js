@@ -240,18 +240,6 @@ function render(r) {
     table('Instructions per call (callgrind, all threads of the client process; × raw node:http)',
       (k, n) => (ins[k]?.[n] === undefined ? 'n/a' : `${fmtK(ins[k][n])} (×${(ins[k][n] / ins[k][BASE]).toFixed(3)})`),
       (n) => keys.some((k) => ins[k]?.[n] !== undefined));
-    // The package's pipeline over its I/O, moved onto each JS candidate.
-    lines.push('Projected package over each I/O: `X + engine` + (`sdk modern` or `sdk compat` − `node:http + engine`), × raw node:http:', '',
-      `| projection | ${keys.map((k) => k.replace('|', ', ')).join(' | ')} |`, `|---|${keys.map(() => '---|').join('')}`);
-    for (const io of ['node:http + engine', 'undici + engine']) {
-      for (const surface of ['sdk modern', 'sdk compat'].filter((v) => keys.some((k) => ins[k]?.[v] !== undefined))) {
-        lines.push(`| ${surface} over ${io.replace(' + engine', '')} | ${keys.map((k) => {
-          const v = ins[k]?.[io] + ins[k]?.[surface] - ins[k]?.['node:http + engine'];
-          if (Number.isNaN(v)) return 'n/a';
-          return `${fmtK(v)} (×${(v / ins[k][BASE]).toFixed(3)})`;
-        }).join(' | ')} |`);
-      }
-    }
     lines.push('');
   }
   if (r.time) {

@@ -9,48 +9,11 @@ use conversations_core::transport::{AttemptError, Response, Transport};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use support::{canned, response};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
-/// A server answering every request with `answer` (raw bytes, then it closes the connection
-/// when `close`); keeps the last request head it read.
-async fn server(answer: Vec<u8>, close: bool) -> (String, Arc<Mutex<String>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let head = Arc::new(Mutex::new(String::new()));
-    let seen = head.clone();
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            let (seen, answer) = (seen.clone(), answer.clone());
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match sock.read(&mut chunk).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                }
-                *seen.lock().expect("lock") = String::from_utf8_lossy(&buf).into_owned();
-                let _ = sock.write_all(&answer).await;
-                if !close {
-                    tokio::time::sleep(Duration::from_secs(30)).await;
-                }
-            });
-        }
-    });
-    (url, head)
-}
-
-fn response(headers: &str, body: &[u8]) -> Vec<u8> {
-    let mut out = format!(
-        "HTTP/1.1 200 OK\r\n{headers}content-length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    out.extend_from_slice(body);
-    out
-}
+mod support;
 
 async fn get(url: &str, max_bytes: usize) -> Result<Response, AttemptError> {
     let transport = Transport::direct(None, None).expect("transport");
@@ -73,7 +36,8 @@ async fn deflate_is_decoded_zlib_wrapped_or_raw_and_gzip_and_br_are_asked_for() 
     let mut raw = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
     raw.write_all(text).expect("raw");
     for body in [zlib.finish().expect("zlib"), raw.finish().expect("raw")] {
-        let (url, head) = server(response("content-encoding: deflate\r\n", &body), true).await;
+        let server = canned(response("content-encoding: deflate\r\n", &body), true).await;
+        let (url, head) = (server.url, server.last_head);
         let got = get(&url, 1 << 20).await.expect("a response");
         assert_eq!(got.body, text);
         assert!(got.headers.get("content-encoding").is_none());
@@ -84,7 +48,9 @@ async fn deflate_is_decoded_zlib_wrapped_or_raw_and_gzip_and_br_are_asked_for() 
 
 #[tokio::test]
 async fn a_corrupt_deflate_body_is_fatal_bad_encoding() {
-    let (url, _) = server(response("content-encoding: deflate\r\n", &[0xff; 32]), true).await;
+    let url = canned(response("content-encoding: deflate\r\n", &[0xff; 32]), true)
+        .await
+        .url;
     assert_eq!(
         failed(get(&url, 1 << 20).await),
         (Failure::Fatal, 200, "ERR_BAD_ENCODING")
@@ -93,7 +59,7 @@ async fn a_corrupt_deflate_body_is_fatal_bad_encoding() {
 
 #[tokio::test]
 async fn the_cap_holds_for_a_declared_length_and_for_an_inflating_body() {
-    let (url, _) = server(response("", &[b'x'; 2000]), true).await;
+    let url = canned(response("", &[b'x'; 2000]), true).await.url;
     assert_eq!(
         failed(get(&url, 1000).await),
         (Failure::TooLarge, 200, "ERR_TOO_LARGE")
@@ -103,7 +69,9 @@ async fn the_cap_holds_for_a_declared_length_and_for_an_inflating_body() {
     bomb.write_all(&vec![0u8; 8 << 20]).expect("bomb");
     let bomb = bomb.finish().expect("bomb");
     assert!(bomb.len() < 1 << 20);
-    let (url, _) = server(response("content-encoding: deflate\r\n", &bomb), true).await;
+    let url = canned(response("content-encoding: deflate\r\n", &bomb), true)
+        .await
+        .url;
     assert_eq!(
         failed(get(&url, 1 << 20).await),
         (Failure::TooLarge, 200, "ERR_TOO_LARGE")
@@ -120,7 +88,7 @@ async fn refused_timeout_and_reset_carry_their_codes() {
         (Failure::Refused, 0, "ECONNREFUSED")
     );
 
-    let (silent, _) = server(Vec::new(), false).await;
+    let silent = canned(Vec::new(), false).await.url;
     let transport = Transport::direct(None, None).expect("transport");
     let request = Request::new(Method::GET, Url::parse(&silent).expect("url"));
     let timed_out = transport
@@ -129,7 +97,7 @@ async fn refused_timeout_and_reset_carry_their_codes() {
     assert_eq!(failed(timed_out), (Failure::Timeout, 0, "ETIMEDOUT"));
 
     let cut = b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\npartial".to_vec();
-    let (url, _) = server(cut, true).await;
+    let url = canned(cut, true).await.url;
     assert_eq!(
         failed(get(&url, 1 << 20).await),
         (Failure::Reset, 0, "ECONNRESET")

@@ -10,7 +10,7 @@ use crate::models::{
     GetAppUserMessagesResponse, GetAppUsersResponse, GetFacebookAuthorisationUrlResponse,
     GetFacebookPagesResponse, SendMessageResponse,
 };
-use crate::operation::{Method, Operation};
+use crate::operation::Operation;
 use crate::request::{build_target, header, request_headers, Body};
 use crate::transport::Transport;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -493,8 +493,8 @@ impl Client {
     }
 }
 
-/// The headers every request of `op` sends under `config` (see [`request_headers`]); a POST
-/// without a body also says `content-length: 0`.
+/// The headers every request of `op` sends under `config` (see [`request_headers`]; the
+/// transport adds `content-length: 0` to a POST without a body).
 fn header_map(config: &Config, op: Operation) -> Result<HeaderMap, String> {
     let mut map = HeaderMap::with_capacity(5);
     for (name, value) in request_headers(config, op) {
@@ -502,13 +502,6 @@ fn header_map(config: &Config, op: Operation) -> Result<HeaderMap, String> {
             .map_err(|_| format!("the {name} header value is not valid"))?;
         value.set_sensitive(name == header::AUTHORIZATION);
         map.insert(HeaderName::from_static(name), value);
-    }
-    let spec = op.spec();
-    if spec.method == Method::Post && spec.body == crate::operation::BodyKind::None {
-        map.insert(
-            reqwest::header::CONTENT_LENGTH,
-            HeaderValue::from_static("0"),
-        );
     }
     Ok(map)
 }

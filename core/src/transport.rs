@@ -7,6 +7,7 @@
 use crate::call::Failure;
 use crate::error::Error;
 use reqwest::header::{HeaderValue, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH};
+use reqwest::Method;
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
@@ -119,6 +120,14 @@ impl Transport {
         mut request: reqwest::Request,
         max_bytes: usize,
     ) -> Result<Response, AttemptError> {
+        if request.body().is_none() && matches!(*request.method(), Method::POST | Method::PUT) {
+            // What node:http and fetch send for a POST or PUT without a body (reqwest sends no
+            // length; some servers answer 411 then).
+            request
+                .headers_mut()
+                .entry(CONTENT_LENGTH)
+                .or_insert(HeaderValue::from_static("0"));
+        }
         if !request.headers().contains_key(ACCEPT_ENCODING) {
             // What reqwest would send with its own deflate decoder.
             request

@@ -79,6 +79,29 @@ async fn the_cap_holds_for_a_declared_length_and_for_an_inflating_body() {
 }
 
 #[tokio::test]
+async fn a_post_without_a_body_says_content_length_0_as_node_http_and_fetch_do() {
+    let server = canned(response("", b"{}"), false).await;
+    let transport = Transport::direct(None, None).expect("transport");
+    let url = Url::parse(&server.url).expect("url");
+    for (method, length) in [
+        (Method::POST, Some("0")),
+        (Method::PUT, Some("0")),
+        (Method::GET, None),
+    ] {
+        let request = Request::new(method.clone(), url.clone());
+        transport
+            .send(request, 1 << 20, Some(Duration::from_secs(5)))
+            .await
+            .expect("a response");
+        let head = server.last_head.lock().expect("lock").to_ascii_lowercase();
+        let sent = head
+            .lines()
+            .find_map(|line| line.strip_prefix("content-length: "));
+        assert_eq!(sent, length, "{method}: {head}");
+    }
+}
+
+#[tokio::test]
 async fn refused_timeout_and_reset_carry_their_codes() {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let closed = format!("http://{}", listener.local_addr().expect("addr"));

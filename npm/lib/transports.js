@@ -112,14 +112,14 @@ class Interception {
 }
 
 /**
- * Whether the Rust I/O would send `req` otherwise than node:http does. reqwest adds an Accept
- * header of any type to a request without one (its default headers cannot be removed),
- * and sends a POST without a body with no `content-length: 0` (node:http sends one; some servers
- * answer such a POST 411). Only createIntegrateFacebookPage is such a request, and the drop-in
- * surface promises the original's request byte for byte (tests/dropin/).
+ * Whether the Rust I/O would send `req` otherwise than node:http does: reqwest adds an Accept
+ * header of any type to a request without one (its default headers cannot be removed). Only
+ * createIntegrateFacebookPage is such a request, and the drop-in surface promises the original's
+ * request byte for byte (tests/dropin/). (A bodiless POST's `content-length: 0`, the other
+ * difference, core's transport adds.)
  */
 function rustAltersRequest(req) {
-  return req.headers.accept === undefined || (req.body === null && req.method === 'POST');
+  return req.headers.accept === undefined;
 }
 
 /**

@@ -278,8 +278,7 @@ export interface ClientOptions {
    * the system CA store (`--use-system-ca`, `--use-openssl-ca`), node:http's `request` replaced
    * (nock, msw, OpenTelemetry), its diagnostics channels subscribed to, or other default CAs set
    * with `tls.setDefaultCACertificates()` (checked per call), an
-   * addon without it — where it is `'node'` (node:http); `integrateFacebookPage` always goes
-   * through node:http unless `'rust'` is asked for (the Rust I/O would add `Accept` to it). `'node'` always uses node:http; `'rust'`
+   * addon without it — where it is `'node'` (node:http). `'node'` always uses node:http; `'rust'`
    * always the Rust I/O (an InvalidInputError with the wasm engine or when a proxy applies).
    * Default: `CONVERSATIONS_TRANSPORT` when set. Only in Node; see `client.transport`.
    */

@@ -2,7 +2,7 @@
 //! `npm/lib/transport-rust.js` relies on: `new Io(onDone, options)`, `head`, `send`, `cancel`,
 //! `close`). Each attempt is core's ([`conversations_core::transport::Transport::send`]: size
 //! cap while reading, decompression, failure kinds), run on a tokio runtime owned by the addon
-//! (one worker thread, shared by every `Io` and every Node environment, created on first use).
+//! (one thread, shared by every `Io` and every Node environment, created on first use).
 //!
 //! Per call the JS thread crosses in once (`send`) and once back (`onDone`): a worker that
 //! finds the completion queue empty wakes the JS thread through a threadsafe function, whose
@@ -22,9 +22,10 @@
 
 use crate::fast::{define_methods, js_string, release, string_of, throw, throw_type, Call};
 use conversations_core::call::Failure;
-use conversations_core::transport::reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use conversations_core::transport::reqwest::{self, Method, Url};
-use conversations_core::transport::{AttemptError, Response, Tls, Transport};
+use conversations_core::transport::bytes::Bytes;
+use conversations_core::transport::http::header::{HeaderMap, HeaderName, HeaderValue};
+use conversations_core::transport::http::{Method, Uri};
+use conversations_core::transport::{AttemptError, Request, Response, Tls, Transport};
 use napi::sys;
 use std::collections::HashMap;
 use std::ffi::{c_void, CStr};
@@ -329,13 +330,15 @@ unsafe extern "C" fn send(env: sys::napi_env, info: sys::napi_callback_info) -> 
         ));
         undefined(env)
     };
-    let request = match Url::parse(url) {
-        Ok(url) => {
-            let mut request = reqwest::Request::new(method, url);
+    // The engine's URLs follow core's URL rule (an ASCII host, nothing a parser would encode):
+    // http's parser takes them as they are, without the url crate's normalising pass.
+    let request = match Uri::try_from(url) {
+        Ok(uri) => {
+            let body = body.map_or_else(Bytes::new, |b| Bytes::copy_from_slice(b.as_bytes()));
+            let mut request = Request::new(body);
+            *request.method_mut() = method;
+            *request.uri_mut() = uri;
             *request.headers_mut() = headers;
-            if let Some(body) = body {
-                *request.body_mut() = Some(body.to_owned().into());
-            }
             request
         }
         Err(e) => return fail(&format!("invalid URL: {e}")),

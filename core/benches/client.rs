@@ -151,6 +151,24 @@ async fn run(base: &str) -> Res<String> {
             .credentials("bench-key", "bench-secret")
             .build()?,
     )?;
+    if let Ok(spec) = std::env::var("BENCH_ONE") {
+        let (v, n) = spec.split_once(':').unwrap();
+        let n: usize = n.parse().unwrap();
+        let variant = if v == "raw" {
+            Variant::Raw
+        } else {
+            Variant::Sdk
+        };
+        let op = if std::env::var("BENCH_OP").as_deref() == Ok("send") {
+            Op::SendMessage
+        } else {
+            Op::ListAppUsers
+        };
+        for _ in 0..n {
+            one(&raw, &sdk, variant, op).await?;
+        }
+        return Ok(String::new());
+    }
     let mut json = String::from("{");
     for (mode, par) in [("seq", false), ("par", true)] {
         json.push_str(&format!("\"{mode}\":{{"));

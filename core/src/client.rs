@@ -1,5 +1,6 @@
 //! A ready async client for Rust programs (feature `client`): core's request building, decoding
-//! and retry policy driven over reqwest (rustls, keep-alive) and tokio timers.
+//! and retry policy driven over core's HTTP attempt ([`Transport`]: hyper, rustls, keep-alive)
+//! and tokio timers.
 
 use crate::call::{Call, Clock, End, Failure, Step};
 use crate::config::Config;
@@ -12,8 +13,10 @@ use crate::models::{
 };
 use crate::operation::Operation;
 use crate::request::{build_target, header, request_headers, Body};
+use crate::transport::bytes::Bytes;
+use crate::transport::http::header::{self as http_header, HeaderMap, HeaderName, HeaderValue};
+use crate::transport::http::Uri;
 use crate::transport::Transport;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -102,22 +105,44 @@ pub struct WithResponse<T> {
 }
 
 impl Client {
-    /// A client with its own keep-alive connection pool.
+    /// A client with its own keep-alive connection pool: core's own HTTP client, or, when the
+    /// environment names a proxy (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, any case), a reqwest
+    /// client that goes through it as `NO_PROXY` says.
     pub fn new(config: Config) -> Result<Client, Error> {
-        let http = Transport::builder()
-            .build()
-            .map_err(|e| Error::transport("could not build the HTTP client").with_source(e))?;
-        Ok(Client::with_http_client(config, http))
+        const PROXY_VARS: [&str; 6] = [
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+        ];
+        if PROXY_VARS
+            .iter()
+            .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+        {
+            let http = Transport::builder()
+                .build()
+                .map_err(|e| Error::transport("could not build the HTTP client").with_source(e))?;
+            return Ok(Client::with_http_client(config, http));
+        }
+        Ok(Client::over(config, Transport::direct(None, None)?))
     }
 
-    /// A client over a caller-built reqwest client (custom TLS roots, proxies, ...).
+    /// A client over a caller-built reqwest client (custom TLS roots, proxies, ...). Build it
+    /// from [`Transport::builder`], or at least without reqwest's decompression features: core
+    /// decodes bodies itself (see [`Transport::from_client`]).
     pub fn with_http_client(config: Config, http: reqwest::Client) -> Client {
+        Client::over(config, Transport::from_client(http))
+    }
+
+    fn over(config: Config, transport: Transport) -> Client {
         let headers = Operation::ALL
             .iter()
             .map(|&op| header_map(&config, op))
             .collect();
         Client {
-            transport: Transport::from_client(http),
+            transport,
             config: Arc::new(config),
             headers,
             jitter: Arc::new(fastrand::f64),
@@ -393,8 +418,11 @@ impl Client {
         body: Body<'_>,
     ) -> Result<RawResponse, Error> {
         let (url, body) = build_target(&self.config, op, id, body)?;
-        let url = reqwest::Url::parse(&url)
+        // core's URL rule (validate.rs) makes URLs every HTTP stack reads alike: http's parser
+        // takes them as they are.
+        let url = Uri::try_from(url)
             .map_err(|e| Error::invalid_input("base_url", format!("invalid request URL: {e}")))?;
+        let body = body.map(Bytes::from).unwrap_or_default();
         // core's call machine decides; this loop only sends, sleeps and reports back.
         let origin = Instant::now();
         let clock = || Clock::new(origin.elapsed(), SystemTime::now(), (self.jitter)());
@@ -432,18 +460,19 @@ impl Client {
     async fn attempt(
         &self,
         op: Operation,
-        url: &reqwest::Url,
-        body: &Option<String>,
+        url: &Uri,
+        body: &Bytes,
         budget: Duration,
     ) -> Result<(RawResponse, Option<String>), (Failure, Error)> {
-        // core names the method; reqwest knows every name the operation table uses.
+        // core names the method; http knows every name the operation table uses.
         let method =
-            reqwest::Method::from_bytes(op.spec().method.as_str().as_bytes()).map_err(|_| {
-                (
-                    Failure::Fatal,
-                    Error::invalid_input("operation", "unknown method"),
-                )
-            })?;
+            crate::transport::http::Method::from_bytes(op.spec().method.as_str().as_bytes())
+                .map_err(|_| {
+                    (
+                        Failure::Fatal,
+                        Error::invalid_input("operation", "unknown method"),
+                    )
+                })?;
         let headers = Operation::ALL
             .iter()
             .position(|&o| o == op)
@@ -456,11 +485,11 @@ impl Client {
             })?
             .as_ref()
             .map_err(|e| (Failure::Fatal, Error::invalid_input("config", e.clone())))?;
-        let mut request = reqwest::Request::new(method, url.clone());
+        // Clones of the URL, headers and body share their bytes (a retry sends them again).
+        let mut request = crate::transport::Request::new(body.clone());
+        *request.method_mut() = method;
+        *request.uri_mut() = url.clone();
         *request.headers_mut() = headers.clone();
-        if let Some(body) = body {
-            *request.body_mut() = Some(body.clone().into());
-        }
         let response = self
             .transport
             .send(request, self.config.max_response_bytes(), Some(budget))
@@ -468,7 +497,7 @@ impl Client {
             .map_err(|e| (e.failure, e.error))?;
         let retry_after = response
             .headers
-            .get(header::RETRY_AFTER)
+            .get(http_header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let headers = response

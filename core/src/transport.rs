@@ -1,24 +1,59 @@
-//! One HTTP attempt over reqwest (feature `transport`): send a request, read its whole body under
+//! One HTTP attempt over hyper (feature `transport`): send a request, read its whole body under
 //! a size cap while it arrives, decode gzip/deflate/br, and sort any failure into core's
 //! [`Failure`] kinds. This is the one attempt implementation: core's own [`crate::Client`] drives
 //! it through the call machine, and the Node addon (bindings-node, `Io`) runs it for the JS
 //! pipeline, so both report the same kinds for the same faults.
+//!
+//! It runs on hyper's own client (hyper-util's pool, hyper-rustls), not on reqwest: reqwest
+//! parses each request's URL twice more behind its redirect layer (about 14,000 instructions a
+//! call, as much as the rest of a keep-alive call's client work in the addon; bench/FINDINGS.md)
+//! and adds an `Accept: */*` that cannot be removed. A caller-built reqwest client is still
+//! taken ([`Transport::from_client`], feature `client`).
 
 use crate::call::Failure;
 use crate::error::Error;
-use reqwest::header::{HeaderValue, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH};
-use reqwest::Method;
+use bytes::Bytes;
+use http::header::{HeaderMap, HeaderValue, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH};
+use http::Method;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The HTTP client this module is built on, for building requests to [`Transport::send`].
-pub use reqwest;
+/// The request and header types [`Transport::send`] takes.
+pub use bytes;
+pub use http;
+
+/// The request one attempt sends: method, absolute URL, headers, and the body (empty for none).
+pub type Request = http::Request<Bytes>;
+
+type Pool =
+    hyper_util::client::legacy::Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 /// A keep-alive connection pool that runs attempts. Cheap to clone (clones share the pool).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Transport {
-    http: reqwest::Client,
+    http: Http,
+}
+
+#[derive(Clone)]
+enum Http {
+    /// Behind an `Arc`: a transport is cloned per attempt by the addon, and the pool's handle
+    /// is several reference counts wide.
+    Hyper(Arc<Pool>),
+    #[cfg(feature = "client")]
+    Reqwest(reqwest::Client),
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.http {
+            Http::Hyper(_) => "Transport(hyper)",
+            #[cfg(feature = "client")]
+            Http::Reqwest(_) => "Transport(reqwest)",
+        })
+    }
 }
 
 /// A response read whole: status, headers and the body (decoded if it was content-encoded).
@@ -27,8 +62,8 @@ pub struct Transport {
 pub struct Response {
     /// The HTTP status.
     pub status: u16,
-    /// The headers as received.
-    pub headers: reqwest::header::HeaderMap,
+    /// The headers as received (a decoded body keeps its `content-encoding`, as node:http does).
+    pub headers: HeaderMap,
     /// The body, decompressed when the server compressed it.
     pub body: Vec<u8>,
 }
@@ -49,10 +84,30 @@ pub struct AttemptError {
     pub error: Error,
 }
 
+/// How long an idle keep-alive connection is kept.
+const IDLE: Duration = Duration::from_secs(90);
+
 impl Transport {
     /// An attempt runner over a caller-built reqwest client (its TLS roots, proxies, timeouts).
+    /// Build it without reqwest's own decompression (the attempt decodes; with reqwest's, a body
+    /// reqwest decoded arrives without its `content-encoding`) and without redirects followed.
+    #[cfg(feature = "client")]
     pub fn from_client(http: reqwest::Client) -> Transport {
-        Transport { http }
+        Transport {
+            http: Http::Reqwest(http),
+        }
+    }
+
+    /// The reqwest settings [`crate::Client::new`] uses behind an environment proxy, for
+    /// [`Transport::from_client`]: keep-alive with `TCP_NODELAY`, idle connections closed after
+    /// 90 s, and no redirect followed (a redirected POST must not be replayed, and credentials
+    /// must not travel to another host).
+    #[cfg(feature = "client")]
+    pub fn builder() -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
+            .tcp_nodelay(true)
+            .pool_idle_timeout(IDLE)
+            .redirect(reqwest::redirect::Policy::none())
     }
 
     /// A transport that talks straight to the server (no proxy), follows no redirect, and
@@ -66,25 +121,29 @@ impl Transport {
     }
 
     /// [`Transport::direct`] over TLS settings already checked: a new pool (its own
-    /// connections) sharing the process's TLS configuration for those certificates.
+    /// connections) sharing the process's TLS configuration for those certificates. Keep-alive
+    /// with `TCP_NODELAY`, idle connections closed after 90 s, HTTP/2 by ALPN with feature
+    /// `client` (HTTP/1.1 only otherwise: the Node addon stays lean).
     pub fn direct_with(tls: &Tls) -> Result<Transport, Error> {
-        let http = Transport::builder()
-            .no_proxy()
+        let mut tcp = HttpConnector::new();
+        tcp.set_nodelay(true);
+        // The https connector below hands it https URLs too.
+        tcp.enforce_http(false);
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
             // A shallow copy: the root store, the verifier and the session cache stay shared.
-            .use_preconfigured_tls(tls.config.clone())
-            .build()
-            .map_err(|e| Error::transport("could not build the HTTP client").with_source(e))?;
-        Ok(Transport { http })
-    }
-
-    /// The reqwest client settings every SDK transport shares: keep-alive with `TCP_NODELAY`,
-    /// and no redirect followed (a redirected POST must not be replayed, and credentials must
-    /// not travel to another host).
-    pub fn builder() -> reqwest::ClientBuilder {
-        reqwest::Client::builder()
-            .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .redirect(reqwest::redirect::Policy::none())
+            .with_tls_config(tls.config.clone())
+            .https_or_http()
+            .enable_http1();
+        #[cfg(feature = "client")]
+        let https = https.enable_http2();
+        let pool =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .pool_idle_timeout(IDLE)
+                .pool_timer(hyper_util::rt::TokioTimer::new())
+                .build(https.wrap_connector(tcp));
+        Ok(Transport {
+            http: Http::Hyper(Arc::new(pool)),
+        })
     }
 
     /// One attempt: sends `request` and reads the whole body, at most `max_bytes` of it once
@@ -93,7 +152,7 @@ impl Transport {
     /// attempt: connecting, the head and the body.
     pub async fn send(
         &self,
-        request: reqwest::Request,
+        request: Request,
         max_bytes: usize,
         timeout: Option<Duration>,
     ) -> Result<Response, AttemptError> {
@@ -117,104 +176,117 @@ impl Transport {
 
     async fn attempt(
         &self,
-        mut request: reqwest::Request,
+        mut request: Request,
         max_bytes: usize,
     ) -> Result<Response, AttemptError> {
-        if request.body().is_none() && matches!(*request.method(), Method::POST | Method::PUT) {
-            // What node:http and fetch send for a POST or PUT without a body (reqwest sends no
-            // length; some servers answer 411 then).
+        let headers = request.headers_mut();
+        if !headers.contains_key(ACCEPT_ENCODING) {
+            // Every coding the attempt decodes, as node-fetch and reqwest ask.
+            headers.insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip,deflate,br"));
+        }
+        if request.body().is_empty() && matches!(*request.method(), Method::POST | Method::PUT) {
+            // What node:http and fetch send for a POST or PUT without a body (hyper sends no
+            // length then; some servers answer 411).
             request
                 .headers_mut()
                 .entry(CONTENT_LENGTH)
                 .or_insert(HeaderValue::from_static("0"));
         }
-        if !request.headers().contains_key(ACCEPT_ENCODING) {
-            // What reqwest would send with its own deflate decoder.
-            request
-                .headers_mut()
-                .insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip,deflate,br"));
+        match &self.http {
+            Http::Hyper(pool) => {
+                let response = pool.request(request.map(Full::new)).await.map_err(|e| {
+                    let connect = e.is_connect();
+                    classify(e, connect, false)
+                })?;
+                read(response, max_bytes).await
+            }
+            #[cfg(feature = "client")]
+            Http::Reqwest(client) => {
+                let request = reqwest::Request::try_from(request.map(reqwest::Body::from))
+                    .map_err(|e| classify(e, false, false))?;
+                let response = client.execute(request).await.map_err(|e| {
+                    let (connect, timeout) = (e.is_connect(), e.is_timeout());
+                    classify(e, connect, timeout)
+                })?;
+                read(http::Response::from(response), max_bytes).await
+            }
         }
-        let mut response = self.http.execute(request).await.map_err(classify)?;
-        let status = response.status().as_u16();
-        let too_large = || AttemptError {
-            failure: Failure::TooLarge,
+    }
+}
+
+/// Reads `response`'s body whole, decoding its content coding, under the cap.
+async fn read<B>(response: http::Response<B>, max_bytes: usize) -> Result<Response, AttemptError>
+where
+    B: http_body::Body<Data = Bytes> + Unpin,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    let (head, mut body) = response.into_parts();
+    let status = head.status.as_u16();
+    let too_large = || AttemptError {
+        failure: Failure::TooLarge,
+        status,
+        code: "ERR_TOO_LARGE",
+        error: Error::too_large(status, max_bytes),
+    };
+    // A compressed body that does not decompress is a bad answer, not a broken connection
+    // (node:http says the same); it is not retried.
+    let bad_encoding = |source: std::io::Error| AttemptError {
+        failure: Failure::Fatal,
+        status,
+        code: "ERR_BAD_ENCODING",
+        error: Error::decode(
             status,
-            code: "ERR_TOO_LARGE",
-            error: Error::too_large(status, max_bytes),
-        };
-        // A compressed body that does not decompress is a bad answer, not a broken connection
-        // (node:http says the same); it is not retried.
-        let bad_encoding = |source: Option<Box<dyn std::error::Error + Send + Sync>>| {
-            let message = "response body does not decode with its content-encoding";
-            let error = Error::decode(status, message, Vec::new());
-            AttemptError {
-                failure: Failure::Fatal,
-                status,
-                code: "ERR_BAD_ENCODING",
-                error: match source {
-                    Some(source) => error.with_source(source),
-                    None => error,
-                },
+            "response body does not decode with its content-encoding",
+            Vec::new(),
+        )
+        .with_source(source),
+    };
+    let capped = Capped {
+        body: Vec::new(),
+        cap: max_bytes,
+        over: false,
+    };
+    let mut decoder = match Decoder::of(&head.headers, capped) {
+        Some(decoder) => decoder,
+        None => {
+            // Identity: the declared length is the body's, so a larger one fails before reading.
+            let declared = head
+                .headers
+                .get(CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok());
+            if declared.is_some_and(|len| len > max_bytes as u64) {
+                return Err(too_large());
             }
-        };
-        // reqwest has decoded gzip and br (and dropped their headers); deflate is left to us,
-        // and its length is the compressed one, like theirs not a limit on the decoded body.
-        let deflate = response
-            .headers()
-            .get(CONTENT_ENCODING)
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"deflate"));
-        if deflate {
-            response.headers_mut().remove(CONTENT_ENCODING);
-            response.headers_mut().remove(CONTENT_LENGTH);
-        } else if response
-            .content_length()
-            .is_some_and(|len| len > max_bytes as u64)
-        {
-            return Err(too_large());
+            Decoder::Identity(Capped {
+                body: Vec::with_capacity(declared.map_or(0, |len| len as usize)),
+                cap: max_bytes,
+                over: false,
+            })
         }
-        let undecodable = |e: reqwest::Error| {
-            if is_bad_encoding(&e) {
-                bad_encoding(Some(Box::new(e)))
+    };
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| classify(e, false, false))?;
+        let Ok(chunk) = frame.into_data() else {
+            continue; // trailers
+        };
+        if let Err(e) = decoder.write(&chunk) {
+            return Err(if decoder.over() {
+                too_large()
             } else {
-                classify(e)
-            }
-        };
-        let mut body = Capped {
-            body: Vec::new(),
-            cap: max_bytes,
-            over: false,
-        };
-        let mut inflate = None;
-        while let Some(chunk) = response.chunk().await.map_err(undecodable)? {
-            let written = if deflate {
-                // zlib-wrapped or raw, told by the first byte, as fetch engines do.
-                let first = chunk.first().copied().unwrap_or(0);
-                inflate
-                    .get_or_insert_with(|| Inflate::new(first, std::mem::take(&mut body)))
-                    .write(&chunk)
-            } else {
-                body.write_all(&chunk)
-            };
-            if let Err(e) = written {
-                return Err(match inflate.as_ref().map_or(body.over, Inflate::over) {
-                    true => too_large(),
-                    false => bad_encoding(Some(Box::new(e))),
-                });
-            }
+                bad_encoding(e)
+            });
         }
-        if let Some(inflate) = inflate {
-            body = match inflate.finish() {
-                Ok(body) => body,
-                Err((true, _)) => return Err(too_large()),
-                Err((false, e)) => return Err(bad_encoding(Some(Box::new(e)))),
-            };
-        }
-        let body = body.body;
-        Ok(Response {
+    }
+    let over = decoder.over();
+    match decoder.finish() {
+        Ok(body) => Ok(Response {
             status,
-            headers: std::mem::take(response.headers_mut()),
+            headers: head.headers,
             body,
-        })
+        }),
+        Err(_) if over => Err(too_large()),
+        Err(e) => Err(bad_encoding(e)),
     }
 }
 
@@ -243,44 +315,84 @@ impl Write for Capped {
     }
 }
 
-/// A deflate body being decoded into a [`Capped`] buffer.
-enum Inflate {
+/// A body being decoded by its content coding into a [`Capped`] buffer (checked against the cap
+/// as it decodes, never buffered whole first).
+enum Decoder {
+    Identity(Capped),
+    Gzip(flate2::write::GzDecoder<Capped>),
+    /// deflate before its first byte, which tells zlib-wrapped from raw.
+    Deflate(Capped),
     Zlib(flate2::write::ZlibDecoder<Capped>),
-    Raw(flate2::write::DeflateDecoder<Capped>),
+    RawDeflate(flate2::write::DeflateDecoder<Capped>),
+    Brotli(Box<brotli_decompressor::DecompressorWriter<Capped>>),
 }
 
-impl Inflate {
-    /// zlib-wrapped if the first byte names the deflate method (`CM = 8`), raw otherwise.
-    fn new(first: u8, into: Capped) -> Inflate {
-        if first & 0x0f == 0x08 {
-            Inflate::Zlib(flate2::write::ZlibDecoder::new(into))
+impl Decoder {
+    /// The decoder for `headers`' content coding; `None` for none, identity, or one the attempt
+    /// does not know (such a body is handed on as it came, as reqwest and fetch engines do).
+    fn of(headers: &HeaderMap, into: Capped) -> Option<Decoder> {
+        let coding = headers.get(CONTENT_ENCODING)?.to_str().ok()?.trim();
+        let is = |name: &str| coding.eq_ignore_ascii_case(name);
+        Some(if is("gzip") || is("x-gzip") {
+            Decoder::Gzip(flate2::write::GzDecoder::new(into))
+        } else if is("deflate") {
+            Decoder::Deflate(into)
+        } else if is("br") {
+            Decoder::Brotli(Box::new(brotli_decompressor::DecompressorWriter::new(
+                into, 4096,
+            )))
         } else {
-            Inflate::Raw(flate2::write::DeflateDecoder::new(into))
-        }
+            return None;
+        })
     }
 
     fn write(&mut self, data: &[u8]) -> std::io::Result<()> {
+        if let (Decoder::Deflate(_), Some(&first)) = (&*self, data.first()) {
+            let Decoder::Deflate(into) =
+                std::mem::replace(self, Decoder::Identity(Capped::default()))
+            else {
+                unreachable!("matched above")
+            };
+            // zlib-wrapped if the first byte names the deflate method (`CM = 8`), raw otherwise,
+            // as fetch engines read it.
+            *self = if first & 0x0f == 0x08 {
+                Decoder::Zlib(flate2::write::ZlibDecoder::new(into))
+            } else {
+                Decoder::RawDeflate(flate2::write::DeflateDecoder::new(into))
+            };
+        }
         match self {
-            Inflate::Zlib(d) => d.write_all(data),
-            Inflate::Raw(d) => d.write_all(data),
+            Decoder::Identity(c) | Decoder::Deflate(c) => c.write_all(data),
+            Decoder::Gzip(d) => d.write_all(data),
+            Decoder::Zlib(d) => d.write_all(data),
+            Decoder::RawDeflate(d) => d.write_all(data),
+            Decoder::Brotli(d) => d.write_all(data),
         }
     }
 
+    /// Whether a write was refused for the cap (not for bad data).
     fn over(&self) -> bool {
         match self {
-            Inflate::Zlib(d) => d.get_ref().over,
-            Inflate::Raw(d) => d.get_ref().over,
+            Decoder::Identity(c) | Decoder::Deflate(c) => c.over,
+            Decoder::Gzip(d) => d.get_ref().over,
+            Decoder::Zlib(d) => d.get_ref().over,
+            Decoder::RawDeflate(d) => d.get_ref().over,
+            Decoder::Brotli(d) => d.get_ref().over,
         }
     }
 
-    /// The decoded body, or whether the cap was the trouble, with the error.
-    fn finish(self) -> Result<Capped, (bool, std::io::Error)> {
-        let over = self.over();
-        match self {
-            Inflate::Zlib(d) => d.finish(),
-            Inflate::Raw(d) => d.finish(),
-        }
-        .map_err(|e| (over, e))
+    /// The decoded body; an error for a stream cut short or corrupt.
+    fn finish(self) -> std::io::Result<Vec<u8>> {
+        let capped = match self {
+            Decoder::Identity(c) | Decoder::Deflate(c) => c,
+            Decoder::Gzip(d) => d.finish()?,
+            Decoder::Zlib(d) => d.finish()?,
+            Decoder::RawDeflate(d) => d.finish()?,
+            Decoder::Brotli(d) => d.into_inner().map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "brotli stream cut short")
+            })?,
+        };
+        Ok(capped.body)
     }
 }
 
@@ -450,29 +562,34 @@ impl rustls::client::danger::ServerCertVerifier for PinnedOrWebPki {
     }
 }
 
-/// Sorts a reqwest failure: a connect failure proves the request never left, unless it is the
-/// TLS handshake's (a certificate problem does not go away on retry: node:http says the same).
-fn classify(e: reqwest::Error) -> AttemptError {
+/// Sorts a failure: a connect failure proves the request never left, unless it is the TLS
+/// handshake's (a certificate problem does not go away on retry: node:http says the same).
+/// `connect` and `timeout` are what the client's error type says of itself.
+fn classify<E: std::error::Error + Send + Sync + 'static>(
+    e: E,
+    connect: bool,
+    timeout: bool,
+) -> AttemptError {
     let io_kind = io_source(&e).map(std::io::Error::kind);
-    let tls = is_tls(&e);
-
-    let (failure, code, error) = if e.is_timeout() {
+    let (failure, code, error) = if timeout {
         (
             Failure::Timeout,
             "ETIMEDOUT",
             Error::timeout("the request timed out"),
         )
-    } else if tls {
+    } else if causes(&e).any(|s| s.is::<rustls::Error>()) {
         (
             Failure::Fatal,
             "ERR_TLS_CERT",
             Error::transport("TLS handshake failed"),
         )
-    } else if e.is_connect() {
+    } else if connect {
         let code = match io_kind {
             Some(std::io::ErrorKind::ConnectionRefused) => "ECONNREFUSED",
             Some(std::io::ErrorKind::TimedOut) => "ETIMEDOUT",
-            _ if is_dns(&e) => "ENOTFOUND",
+            // hyper-util's connector names a failed name lookup "dns error" (its error types
+            // are private).
+            _ if causes(&e).any(|s| s.to_string().starts_with("dns error")) => "ENOTFOUND",
             _ => "ERR_IO",
         };
         let what = if code == "ECONNREFUSED" {
@@ -500,9 +617,11 @@ fn classify(e: reqwest::Error) -> AttemptError {
     }
 }
 
-/// `e`'s causes, innermost last, including the error inside an `io::Error` (whose own
+/// `e` and its causes, innermost last, including the error inside an `io::Error` (whose own
 /// `source()` skips it: hyper's connector wraps rustls's error in two of them).
-fn causes(e: &reqwest::Error) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+fn causes<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
     fn next<'a>(
         s: &&'a (dyn std::error::Error + 'static),
     ) -> Option<&'a (dyn std::error::Error + 'static)> {
@@ -515,33 +634,14 @@ fn causes(e: &reqwest::Error) -> impl Iterator<Item = &(dyn std::error::Error + 
             None => s.source(),
         }
     }
-    std::iter::successors(std::error::Error::source(e), next)
-}
-
-/// A TLS failure (rustls's error among the causes): a bad certificate, a failed handshake.
-fn is_tls(e: &reqwest::Error) -> bool {
-    causes(e).any(|s| s.is::<rustls::Error>())
+    std::iter::successors(Some(e), next)
 }
 
 /// The innermost `io::Error` among `e`'s causes: the one that says what the socket saw.
-fn io_source(e: &reqwest::Error) -> Option<&std::io::Error> {
+fn io_source<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a std::io::Error> {
     causes(e)
         .filter_map(|s| s.downcast_ref::<std::io::Error>())
         .last()
-}
-
-/// hyper's connector names a failed name lookup "dns error" (its error types are private).
-fn is_dns(e: &reqwest::Error) -> bool {
-    causes(e).any(|s| s.to_string().starts_with("dns error"))
-}
-
-/// A body that failed to decompress. reqwest reports it as a decode error, and so too a
-/// connection lost mid-body behind its decoder: that one's cause is hyper's error, while the
-/// decompressor's is an `io::Error` of its own.
-fn is_bad_encoding(e: &reqwest::Error) -> bool {
-    e.is_decode()
-        && std::error::Error::source(e)
-            .is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some())
 }
 
 #[cfg(test)]

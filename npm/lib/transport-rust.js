@@ -1,7 +1,7 @@
 'use strict';
 
 // The native engine's default Node I/O: each attempt runs in Rust inside the addon (core's
-// attempt: reqwest on a tokio runtime the addon owns, size cap while reading, gzip/deflate/br
+// attempt: hyper's client on a tokio runtime the addon owns, size cap while reading, gzip/deflate/br
 // decoding, failure classification) and comes back as one completion. One crossing into the
 // addon per attempt (`io.send`) and one back (`onDone`, several per wake-up when they queue up);
 // the contract of the native `Io` object is in ENGINE.md ("Rust I/O"). The pipeline sees the

@@ -112,21 +112,9 @@ class Interception {
 }
 
 /**
- * Whether the Rust I/O would send `req` otherwise than node:http does: reqwest adds an Accept
- * header of any type to a request without one (its default headers cannot be removed). Only
- * createIntegrateFacebookPage is such a request, and the drop-in surface promises the original's
- * request byte for byte (tests/dropin/). (A bodiless POST's `content-length: 0`, the other
- * difference, core's transport adds.)
- */
-function rustAltersRequest(req) {
-  return req.headers.accept === undefined;
-}
-
-/**
- * The Rust I/O with node:http for the calls it cannot keep a promise for: while an interceptor or
- * a diagnostics subscriber is present (Interception), calls go through node:http (created when
- * first needed), so mocks and instrumentation see them; so do the requests the Rust I/O would
- * change (rustAltersRequest).
+ * The Rust I/O with node:http for the calls it cannot keep a promise for: while an interceptor,
+ * a diagnostics subscriber or other default CAs are present (Interception), calls go through
+ * node:http (created when first needed), so mocks and instrumentation see them.
  */
 class AutoTransport {
   constructor(rust, interception, makeNode) {
@@ -144,7 +132,7 @@ class AutoTransport {
   }
 
   send(req, timeoutMs, signal, maxBytes) {
-    if (!rustAltersRequest(req) && this.interception.reason() === null) return this.rust.send(req, timeoutMs, signal, maxBytes);
+    if (this.interception.reason() === null) return this.rust.send(req, timeoutMs, signal, maxBytes);
     this.node ??= this.makeNode();
     return this.node.send(req, timeoutMs, signal, maxBytes);
   }

@@ -151,10 +151,11 @@ async fn run(base: &str) -> Res<String> {
             .credentials("bench-key", "bench-secret")
             .build()?,
     )?;
+    // BENCH_ONE=raw:N or sdk:N (BENCH_OP=send for sendMessage): only N sequential calls of that
+    // variant, to count their instructions under callgrind (bench/FINDINGS.md).
     if let Ok(spec) = std::env::var("BENCH_ONE") {
-        let (v, n) = spec.split_once(':').unwrap();
-        let n: usize = n.parse().unwrap();
-        let variant = if v == "raw" {
+        let (variant, calls) = spec.split_once(':').ok_or("BENCH_ONE is raw:N or sdk:N")?;
+        let variant = if variant == "raw" {
             Variant::Raw
         } else {
             Variant::Sdk
@@ -164,7 +165,7 @@ async fn run(base: &str) -> Res<String> {
         } else {
             Op::ListAppUsers
         };
-        for _ in 0..n {
+        for _ in 0..calls.parse::<usize>()? {
             one(&raw, &sdk, variant, op).await?;
         }
         return Ok(String::new());

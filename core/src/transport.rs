@@ -259,7 +259,9 @@ where
                 return Err(too_large());
             }
             Decoder::Identity(Capped {
-                body: Vec::with_capacity(declared.map_or(0, |len| len as usize)),
+                // Sized once for the declared length, up to 1 MiB: a server may declare more
+                // than it sends.
+                body: Vec::with_capacity(declared.map_or(0, |len| len.min(1 << 20) as usize)),
                 cap: max_bytes,
                 over: false,
             })

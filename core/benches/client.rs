@@ -17,7 +17,8 @@ const SEQ_BLOCK: usize = 300;
 const WORKERS: usize = 64;
 const PAR_BLOCK: usize = 64 * 12;
 
-/// reqwest called by hand, as a careful user would: same headers, body read whole, typed parse.
+/// reqwest called by hand, as a careful user would: same headers (the client's attempt asks for
+/// gzip/deflate/br, so does this call), body read whole, typed parse.
 #[derive(Clone)]
 struct Raw {
     http: reqwest::Client,
@@ -33,6 +34,7 @@ impl Raw {
             .get(&self.users_url)
             .header("authorization", &self.auth)
             .header("accept", "application/json")
+            .header("accept-encoding", "gzip,deflate,br")
             .header("user-agent", "bench")
             .send()
             .await?
@@ -46,6 +48,7 @@ impl Raw {
             .post(&self.send_url)
             .header("authorization", &self.auth)
             .header("accept", "application/json")
+            .header("accept-encoding", "gzip,deflate,br")
             .header("user-agent", "bench")
             .header("content-type", "application/json; charset=utf-8")
             .body(serde_json::to_string(message)?)
@@ -165,8 +168,15 @@ async fn run(base: &str) -> Res<String> {
         } else {
             Op::ListAppUsers
         };
-        for _ in 0..calls.parse::<usize>()? {
-            one(&raw, &sdk, variant, op).await?;
+        let calls = calls.parse::<usize>()?;
+        if std::env::var_os("BENCH_PAR").is_some() {
+            for _ in 0..calls / PAR_BLOCK {
+                block(&raw, &sdk, variant, op, true).await?;
+            }
+        } else {
+            for _ in 0..calls {
+                one(&raw, &sdk, variant, op).await?;
+            }
         }
         return Ok(String::new());
     }

@@ -241,12 +241,7 @@ where
         )
         .with_source(source),
     };
-    let capped = Capped {
-        body: Vec::new(),
-        cap: max_bytes,
-        over: false,
-    };
-    let mut decoder = match Decoder::of(&head.headers, capped) {
+    let mut decoder = match Decoder::of(&head.headers, max_bytes) {
         Some(decoder) => decoder,
         None => {
             // Identity: the declared length is the body's, so a larger one fails before reading.
@@ -258,13 +253,10 @@ where
             if declared.is_some_and(|len| len > max_bytes as u64) {
                 return Err(too_large());
             }
-            Decoder::Identity(Capped {
-                // Sized once for the declared length, up to 1 MiB: a server may declare more
-                // than it sends.
-                body: Vec::with_capacity(declared.map_or(0, |len| len.min(1 << 20) as usize)),
-                cap: max_bytes,
-                over: false,
-            })
+            // Sized once for the declared length, up to 1 MiB: a server may declare more than
+            // it sends.
+            let capacity = declared.map_or(0, |len| len.min(1 << 20) as usize);
+            Decoder::Identity(Capped::new(max_bytes, capacity))
         }
     };
     while let Some(frame) = body.frame().await {
@@ -302,6 +294,16 @@ struct Capped {
     over: bool,
 }
 
+impl Capped {
+    fn new(cap: usize, capacity: usize) -> Capped {
+        Capped {
+            body: Vec::with_capacity(capacity),
+            cap,
+            over: false,
+        }
+    }
+}
+
 impl Write for Capped {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
         if self.body.len() + data.len() > self.cap {
@@ -330,10 +332,12 @@ enum Decoder {
 }
 
 impl Decoder {
-    /// The decoder for `headers`' content coding; `None` for none, identity, or one the attempt
-    /// does not know (such a body is handed on as it came, as reqwest and fetch engines do).
-    fn of(headers: &HeaderMap, into: Capped) -> Option<Decoder> {
+    /// The decoder for `headers`' content coding, into a buffer capped at `cap`; `None` for
+    /// none, identity, or one the attempt does not know (such a body is handed on as it came, as
+    /// reqwest and fetch engines do).
+    fn of(headers: &HeaderMap, cap: usize) -> Option<Decoder> {
         let coding = headers.get(CONTENT_ENCODING)?.to_str().ok()?.trim();
+        let into = Capped::new(cap, 0);
         let is = |name: &str| coding.eq_ignore_ascii_case(name);
         Some(if is("gzip") || is("x-gzip") {
             Decoder::Gzip(flate2::write::GzDecoder::new(into))
